@@ -1,0 +1,74 @@
+"""Anomaly Lab's core: ECG5000 data, autoencoders, a streaming trainer, scores and metrics."""
+
+from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
+from .data import CLASS_NAMES, EcgData, EcgSplit, MinMaxScaler, load_ecg5000, make_split
+from .metrics import (
+    Confusion,
+    ScoreSummary,
+    ThresholdSweep,
+    average_precision,
+    precision_recall_curve,
+    roc_auc,
+    roc_curve,
+    summarize_scores,
+)
+from .model import build_model, count_parameters
+from .persistence import ModelFileError, SavedModel, load_model, model_from_bytes, model_to_bytes, save_model
+from .scoring import (
+    anomaly_scores,
+    latent_codes,
+    per_step_errors,
+    reconstruct,
+    threshold_best_f1,
+    threshold_mean_std,
+    threshold_percentile,
+    threshold_youden,
+)
+from .signals import SignalTable, check_signals, read_signals_csv
+from .train import EpochResult, Trainer, TrainingDiverged, available_device, describe_devices
+
+__all__ = [
+    "CLASS_NAMES",
+    "Confusion",
+    "DataConfig",
+    "EcgData",
+    "EcgSplit",
+    "EpochResult",
+    "MinMaxScaler",
+    "ModelConfig",
+    "ModelFileError",
+    "SavedModel",
+    "ScoreSummary",
+    "ThresholdSweep",
+    "TrainConfig",
+    "Trainer",
+    "TrainingDiverged",
+    "anomaly_scores",
+    "available_device",
+    "average_precision",
+    "build_model",
+    "config_from_dict",
+    "config_to_dict",
+    "count_parameters",
+    "describe_devices",
+    "latent_codes",
+    "load_ecg5000",
+    "load_model",
+    "make_split",
+    "model_from_bytes",
+    "model_to_bytes",
+    "per_step_errors",
+    "precision_recall_curve",
+    "reconstruct",
+    "roc_auc",
+    "roc_curve",
+    "save_model",
+    "summarize_scores",
+    "threshold_best_f1",
+    "threshold_mean_std",
+    "threshold_percentile",
+    "threshold_youden",
+    "SignalTable",
+    "check_signals",
+    "read_signals_csv",
+]

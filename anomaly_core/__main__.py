@@ -1,0 +1,147 @@
+"""Command line: `python -m anomaly_core train|score`. Bad input: one line on stderr, exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import numpy as np
+
+from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
+from .data import load_ecg5000, make_split
+from .metrics import summarize_scores
+from .model import build_model
+from .persistence import load_model, save_model
+from .scoring import anomaly_scores, threshold_mean_std
+from .signals import read_signals_csv
+from .train import Trainer, TrainingDiverged
+
+
+class UsageError(Exception):
+    """Bad arguments or files: reported in one line with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m anomaly_core", description="Train and score ECG autoencoders.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    train = commands.add_parser("train", help="train a model on ECG5000 and save it")
+    train.add_argument("--config", type=Path, help='JSON file: {"model": {...}, "train": {...}, "data": {...}}')
+    train.add_argument("--out", type=Path, default=Path("model"), help="folder or .safetensors file to write")
+    train.add_argument("--epochs", type=int, help="override the config's number of epochs")
+    train.add_argument("--seed", type=int, help="seed for the split, the weights and training")
+    train.add_argument("--quiet", action="store_true", help="print only the final summary")
+    score = commands.add_parser("score", help="score the beats of a CSV file with a saved model")
+    score.add_argument("--model", type=Path, required=True, help="model folder or .safetensors file")
+    score.add_argument("--csv", type=Path, required=True, help="one beat per row, 140 values, optional first label column")
+    score.add_argument("--threshold", type=float, help="override the model's saved threshold")
+    score.add_argument("--out", type=Path, help="write scores and verdicts to this CSV instead of printing")
+    return parser
+
+
+def _read_configs(path: Path | None) -> tuple[ModelConfig, TrainConfig, DataConfig]:
+    if path is None:
+        return ModelConfig(), TrainConfig(), DataConfig()
+    try:
+        values = json.loads(path.read_text())
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise UsageError(f"{path} is not valid JSON: {error.msg} at line {error.lineno}") from None
+    if not isinstance(values, dict) or set(values) - {"model", "train", "data"}:
+        raise UsageError(f"{path} must be a JSON object with only the keys model, train and data")
+    return (
+        config_from_dict(ModelConfig, values.get("model", {})),
+        config_from_dict(TrainConfig, values.get("train", {})),
+        config_from_dict(DataConfig, values.get("data", {})),
+    )
+
+
+def _with_overrides(args: argparse.Namespace) -> tuple[ModelConfig, TrainConfig, DataConfig]:
+    model_cfg, train_cfg, data_cfg = _read_configs(args.config)
+    if args.epochs is not None:
+        train_cfg = config_from_dict(TrainConfig, {**config_to_dict(train_cfg), "epochs": args.epochs})
+    if args.seed is not None:
+        train_cfg = config_from_dict(TrainConfig, {**config_to_dict(train_cfg), "seed": args.seed})
+        data_cfg = config_from_dict(DataConfig, {**config_to_dict(data_cfg), "seed": args.seed})
+    return model_cfg, train_cfg, data_cfg
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Train, print progress and the summary, save the model."""
+    model_cfg, train_cfg, data_cfg = _with_overrides(args)
+    split = make_split(load_ecg5000(), data_cfg)
+    trainer = Trainer(build_model(model_cfg, train_cfg.seed), split, train_cfg)
+    if trainer.device_notice:
+        print(trainer.device_notice, file=sys.stderr)
+    try:
+        for event in trainer.fit():
+            if not args.quiet:
+                print(f"epoch {event.epoch:4d}  train {event.train_loss:.5f}  val {event.val_loss:.5f}  {event.seconds:6.2f}s")
+    except TrainingDiverged as error:
+        print(error, file=sys.stderr)
+    summary = summarize_scores(split.y_test, trainer.test_scores())
+    info = {
+        "epochs": trainer.epoch,
+        "steps": trainer.steps,
+        "train_seconds": round(trainer.seconds, 3),
+        "auc": summary.auc,
+        "average_precision": summary.average_precision,
+        "best_f1_threshold": summary.best_f1_threshold,
+        "threshold": threshold_mean_std(trainer.train_scores(), k=1.0),
+        "train": config_to_dict(train_cfg),
+        "data": config_to_dict(data_cfg),
+    }
+    target = save_model(args.out, trainer.model, split.scaler, info)
+    print(
+        f"test AUC {summary.auc:.4f}  AP {summary.average_precision:.4f}  best F1 {summary.best_f1:.4f} "
+        f"(precision {summary.precision_at_best_f1:.3f}, recall {summary.recall_at_best_f1:.3f})  saved {target}"
+    )
+    return 0
+
+
+def run_score(args: argparse.Namespace) -> int:
+    """Score each beat of a CSV file and print or write score and verdict."""
+    saved = load_model(args.model)
+    try:
+        table = read_signals_csv(args.csv.read_bytes(), saved.config.input_length)
+    except OSError as error:
+        raise UsageError(f"cannot read {args.csv}: {error.strerror}") from None
+    threshold = args.threshold if args.threshold is not None else saved.info.get("threshold")
+    if threshold is None:
+        raise UsageError("the model has no saved threshold; pass --threshold")
+    scores = anomaly_scores(saved.model, saved.scaler.transform(table.signals), saved.info.get("train", {}).get("loss", "mse"))
+    lines = ["row,score,verdict" + (",class" if table.classes is not None else "")]
+    for row, score in enumerate(scores, start=1):
+        verdict = "anomaly" if score >= threshold else "normal"
+        label = f",{table.classes[row - 1]}" if table.classes is not None else ""
+        lines.append(f"{row},{score:.6g},{verdict}{label}")
+    text = "\n".join(lines) + "\n"
+    if args.out:
+        args.out.write_text(text)
+        flagged = int(np.sum(scores >= threshold))
+        print(f"{len(scores)} beats scored, {flagged} anomalies at threshold {threshold:.6g}; wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    try:
+        args = _parser().parse_args(argv)
+        return run_train(args) if args.command == "train" else run_score(args)
+    except (UsageError, ValueError) as error:  # ModelFileError is a ValueError
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

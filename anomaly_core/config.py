@@ -1,0 +1,158 @@
+"""Frozen, validated configurations for data, model and training."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid")
+OUTPUT_ACTIVATIONS = ("sigmoid", "linear", "tanh")
+INITS = ("xavier", "kaiming", "default")
+FAMILIES = ("dense",)
+OPTIMIZERS = ("adam", "adamax", "adadelta", "rmsprop", "sgd", "sgd_momentum")
+REGULARIZERS = ("none", "l1", "l2", "l1_l2")
+LOSSES = ("mse", "mae", "msle")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+MAX_LAYERS = 8
+MAX_UNITS = 512
+
+
+def _require(condition: bool, field: str, message: str) -> None:
+    if not condition:
+        raise ValueError(f"{field}: {message}")
+
+
+def _require_choice(value: str, field: str, choices: tuple[str, ...]) -> None:
+    _require(value in choices, field, f"{value!r} is not one of {', '.join(choices)}")
+
+
+def _check_layers(sizes: tuple[int, ...], field: str) -> None:
+    _require(1 <= len(sizes) <= MAX_LAYERS, field, f"give 1 to {MAX_LAYERS} layers, got {len(sizes)}")
+    for size in sizes:
+        _require(
+            isinstance(size, int) and 1 <= size <= MAX_UNITS,
+            field,
+            f"each layer needs 1 to {MAX_UNITS} units, got {size!r}",
+        )
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """How ECG5000 is split into training, validation and test beats."""
+
+    train_size: int | None = None  # None: every beat the training pool can give
+    test_size: int | None = None  # None: the whole test pool
+    abnormal_fraction: float = 0.0  # share of abnormal beats mixed into training
+    val_fraction: float = 0.1  # normal beats held out for validation, relative to training normals
+    test_pool_fraction: float = 0.2
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("train_size", "test_size"):
+            value = getattr(self, name)
+            _require(value is None or (isinstance(value, int) and value > 0), name, "must be a positive whole number or 'all'")
+        _require(0.0 <= self.abnormal_fraction <= 0.7, "abnormal_fraction", "choose a fraction between 0 and 0.7")
+        _require(0.0 < self.val_fraction <= 0.5, "val_fraction", "choose a fraction above 0 and at most 0.5")
+        _require(0.05 <= self.test_pool_fraction <= 0.8, "test_pool_fraction", "choose between 0.05 and 0.8")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Everything needed to build an autoencoder; the decoder mirrors the encoder unless given."""
+
+    family: str = "dense"
+    input_length: int = 140
+    encoder_hidden: tuple[int, ...] = (64, 32)
+    latent_size: int = 16
+    decoder_hidden: tuple[int, ...] | None = None  # None: the encoder's sizes reversed
+    activation: str = "relu"
+    output_activation: str = "sigmoid"
+    dropout: float = 0.0
+    batch_norm: bool = False
+    init: str = "xavier"
+    input_noise: float = 0.0  # std of Gaussian noise added to inputs while training (denoising)
+
+    def __post_init__(self) -> None:
+        _require_choice(self.family, "family", FAMILIES)
+        _require(isinstance(self.input_length, int) and 8 <= self.input_length <= 4096, "input_length", "must be 8 to 4096")
+        _check_layers(tuple(self.encoder_hidden), "encoder_hidden")
+        if self.decoder_hidden is not None:
+            _check_layers(tuple(self.decoder_hidden), "decoder_hidden")
+        _require(
+            isinstance(self.latent_size, int) and 1 <= self.latent_size <= MAX_UNITS, "latent_size", f"must be 1 to {MAX_UNITS}"
+        )
+        _require_choice(self.activation, "activation", ACTIVATIONS)
+        _require_choice(self.output_activation, "output_activation", OUTPUT_ACTIVATIONS)
+        _require_choice(self.init, "init", INITS)
+        _require(0.0 <= self.dropout < 1.0, "dropout", "must be at least 0 and below 1")
+        _require(0.0 <= self.input_noise <= 1.0, "input_noise", "must be between 0 and 1")
+
+    @property
+    def decoder_sizes(self) -> tuple[int, ...]:
+        """Hidden sizes of the decoder, mirrored from the encoder when not given."""
+        return tuple(self.decoder_hidden) if self.decoder_hidden is not None else tuple(reversed(self.encoder_hidden))
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Optimisation settings; `eval_every` > 0 scores the test beats every k epochs."""
+
+    epochs: int = 40
+    batch_size: int = 128
+    learning_rate: float = 3e-3
+    optimizer: str = "adam"
+    regularizer: str = "none"
+    regularization_rate: float = 0.0
+    loss: str = "mse"
+    seed: int = 0
+    device: str = "auto"
+    eval_every: int = 0
+
+    def __post_init__(self) -> None:
+        _require(isinstance(self.epochs, int) and 1 <= self.epochs <= 10_000, "epochs", "must be 1 to 10000")
+        _require(isinstance(self.batch_size, int) and 1 <= self.batch_size <= 65_536, "batch_size", "must be 1 to 65536")
+        _require(
+            math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 100,
+            "learning_rate",
+            "must be above 0 and at most 100",
+        )
+        _require_choice(self.optimizer, "optimizer", OPTIMIZERS)
+        _require_choice(self.regularizer, "regularizer", REGULARIZERS)
+        _require(
+            math.isfinite(self.regularization_rate) and 0 <= self.regularization_rate <= 1,
+            "regularization_rate",
+            "must be between 0 and 1",
+        )
+        _require_choice(self.loss, "loss", LOSSES)
+        _require_choice(self.device, "device", DEVICES)
+        _require(
+            isinstance(self.eval_every, int) and self.eval_every >= 0,
+            "eval_every",
+            "must be 0 (never) or a positive number of epochs",
+        )
+
+
+C = TypeVar("C", DataConfig, ModelConfig, TrainConfig)
+
+
+def config_from_dict(cls: type[C], values: dict[str, Any]) -> C:
+    """Build a config from plain JSON values; unknown keys raise ValueError."""
+    if not isinstance(values, dict):
+        raise ValueError(f"{cls.__name__}: expected a JSON object, got {type(values).__name__}")
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ValueError(f"{cls.__name__}: unknown field(s) {', '.join(unknown)}")
+    cleaned = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    try:
+        return cls(**cleaned)
+    except TypeError as error:  # e.g. a string where a number belongs, compared with <
+        raise ValueError(f"{cls.__name__}: {error}") from None
+
+
+def config_to_dict(config: DataConfig | ModelConfig | TrainConfig) -> dict[str, Any]:
+    """Plain JSON-ready values of a config."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(config).items()}

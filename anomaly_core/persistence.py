@@ -1,0 +1,116 @@
+"""Save and load a model as one safetensors file: weights plus config, scaler and info as JSON metadata.
+
+Nothing is ever unpickled: a file that is not exactly what we wrote is refused with ModelFileError.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import load as load_tensors
+from safetensors.torch import save as save_tensors
+from torch import nn
+
+from .config import ModelConfig, config_from_dict, config_to_dict
+from .data import MinMaxScaler
+from .model import build_model
+
+FORMAT = "anomaly-lab/1"
+MODEL_FILENAME = "model.safetensors"
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class ModelFileError(ValueError):
+    """A model file that is corrupted, tampered with, or made for other data."""
+
+
+@dataclass
+class SavedModel:
+    """A loaded model with what it needs to score new signals."""
+
+    model: nn.Module
+    config: ModelConfig
+    scaler: MinMaxScaler
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def model_to_bytes(model: nn.Module, scaler: MinMaxScaler, info: dict[str, Any] | None = None) -> bytes:
+    """Serialise weights and metadata to safetensors bytes."""
+    meta = {
+        "format": FORMAT,
+        "config": config_to_dict(model.config),
+        "scaler": {"minimum": scaler.minimum, "maximum": scaler.maximum},
+        "info": info or {},
+    }
+    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    return save_tensors(tensors, metadata={"anomaly_lab": json.dumps(meta)})
+
+
+def _read_metadata(data: bytes) -> dict[str, Any]:
+    if len(data) < 8:
+        raise ModelFileError("not a model file: it is empty or too short")
+    (header_len,) = struct.unpack("<Q", data[:8])
+    if header_len > len(data) - 8:
+        raise ModelFileError("not a model file: its header is cut off or corrupted")
+    try:
+        header = json.loads(data[8 : 8 + header_len])
+        meta = json.loads(header["__metadata__"]["anomaly_lab"])
+    except (ValueError, KeyError, TypeError):
+        raise ModelFileError("not an Anomaly Lab model file: its metadata is missing or corrupted") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise ModelFileError(f"unsupported model format {meta.get('format') if isinstance(meta, dict) else meta!r}")
+    return meta
+
+
+def model_from_bytes(data: bytes, *, expected_length: int | None = None) -> SavedModel:
+    """Rebuild a model from safetensors bytes, refusing anything inconsistent."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ModelFileError(f"model file is larger than {MAX_FILE_BYTES // 2**20} MB")
+    meta = _read_metadata(data)
+    try:
+        config = config_from_dict(ModelConfig, meta["config"])
+        scaler = MinMaxScaler(float(meta["scaler"]["minimum"]), float(meta["scaler"]["maximum"]))
+        tensors = load_tensors(data)
+    except (ValueError, KeyError, TypeError, RuntimeError) as error:
+        raise ModelFileError(f"model file is corrupted: {error}") from None
+    if expected_length is not None and config.input_length != expected_length:
+        raise ModelFileError(
+            f"this model was made for signals of {config.input_length} values, not {expected_length}; "
+            "use a model trained on this data"
+        )
+    model = build_model(config)
+    try:
+        model.load_state_dict(tensors, strict=True)
+    except RuntimeError:
+        raise ModelFileError("model file's weights do not match its configuration (tampered or corrupted)") from None
+    if not all(torch.isfinite(t).all() for t in tensors.values()):
+        raise ModelFileError("model file holds NaN or infinite weights")
+    return SavedModel(model=model.eval(), config=config, scaler=scaler, info=dict(meta.get("info") or {}))
+
+
+def _file_path(path: str | Path) -> Path:
+    path = Path(path)
+    return path / MODEL_FILENAME if path.is_dir() or not path.suffix else path
+
+
+def save_model(path: str | Path, model: nn.Module, scaler: MinMaxScaler, info: dict[str, Any] | None = None) -> Path:
+    """Write the model to `path` (a .safetensors file, or a folder that gets model.safetensors)."""
+    target = _file_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(model_to_bytes(model, scaler, info))
+    return target
+
+
+def load_model(path: str | Path, *, expected_length: int | None = None) -> SavedModel:
+    """Load a model written by `save_model`; ModelFileError when missing or invalid."""
+    target = _file_path(path)
+    if not target.is_file():
+        raise ModelFileError(f"no model file at {target}")
+    if target.stat().st_size > MAX_FILE_BYTES:
+        raise ModelFileError(f"model file is larger than {MAX_FILE_BYTES // 2**20} MB")
+    return model_from_bytes(target.read_bytes(), expected_length=expected_length)

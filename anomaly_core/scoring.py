@@ -1,0 +1,89 @@
+"""Reconstruction errors as anomaly scores (higher = more anomalous) and threshold strategies."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from .metrics import ThresholdSweep, roc_curve
+
+
+def elementwise_error(reconstruction: torch.Tensor, target: torch.Tensor, kind: str) -> torch.Tensor:
+    """Per time step error (batch, length) for kind mse, mae or msle."""
+    if kind == "mse":
+        return (reconstruction - target).square()
+    if kind == "mae":
+        return (reconstruction - target).abs()
+    if kind == "msle":
+        floor = -1.0 + 1e-6  # log1p needs values above -1
+        return (torch.log1p(reconstruction.clamp(min=floor)) - torch.log1p(target.clamp(min=floor))).square()
+    raise ValueError(f"loss: {kind!r} is not one of mse, mae, msle")
+
+
+def _as_batch(model: nn.Module, signals: np.ndarray) -> torch.Tensor:
+    array = np.asarray(signals, dtype=np.float32)
+    if array.ndim == 1:
+        array = array[None, :]
+    length = model.config.input_length
+    if array.ndim != 2 or array.shape[1] != length:
+        raise ValueError(f"signals: expected rows of {length} values, got shape {array.shape}")
+    if not np.isfinite(array).all():
+        raise ValueError("signals: contain NaN or infinite values; remove or fix those rows")
+    device = next(model.parameters()).device
+    return torch.from_numpy(array).to(device)
+
+
+@torch.no_grad()
+def reconstruct(model: nn.Module, signals: np.ndarray) -> np.ndarray:
+    """Scaled signals (n, length) -> reconstructions (n, length), in eval mode."""
+    model.eval()
+    return model(_as_batch(model, signals)).cpu().numpy()
+
+
+@torch.no_grad()
+def per_step_errors(model: nn.Module, signals: np.ndarray, kind: str = "mse") -> np.ndarray:
+    """Scaled signals (n, length) -> error at every time step (n, length)."""
+    model.eval()
+    x = _as_batch(model, signals)
+    return elementwise_error(model(x), x, kind).cpu().numpy()
+
+
+@torch.no_grad()
+def anomaly_scores(model: nn.Module, signals: np.ndarray, kind: str = "mse") -> np.ndarray:
+    """Scaled signals (n, length) -> one reconstruction error per signal (n,)."""
+    model.eval()
+    x = _as_batch(model, signals)
+    return elementwise_error(model(x), x, kind).mean(dim=1).cpu().numpy().astype(np.float64)
+
+
+@torch.no_grad()
+def latent_codes(model: nn.Module, signals: np.ndarray) -> np.ndarray:
+    """Scaled signals (n, length) -> bottleneck codes (n, latent)."""
+    model.eval()
+    return model.encode(_as_batch(model, signals)).cpu().numpy()
+
+
+def threshold_mean_std(train_scores: np.ndarray, *, k: float = 1.0) -> float:
+    """Mean + k standard deviations of the training errors (the classic tutorial rule)."""
+    scores = np.asarray(train_scores, dtype=np.float64)
+    return float(scores.mean() + k * scores.std())
+
+
+def threshold_percentile(train_scores: np.ndarray, *, percentile: float = 95.0) -> float:
+    """The given percentile (0-100) of the training errors."""
+    if not 0 <= percentile <= 100:
+        raise ValueError("percentile: choose a value from 0 to 100")
+    return float(np.percentile(np.asarray(train_scores, dtype=np.float64), percentile))
+
+
+def threshold_best_f1(y_true: np.ndarray, y_score: np.ndarray) -> float:
+    """The threshold that maximises F1 on labelled scores."""
+    return ThresholdSweep(y_true, y_score).best_f1()[0]
+
+
+def threshold_youden(y_true: np.ndarray, y_score: np.ndarray) -> float:
+    """The ROC threshold that maximises Youden's J = TPR - FPR."""
+    fpr, tpr, thresholds = roc_curve(y_true, y_score)
+    best = int(np.argmax(tpr[1:] - fpr[1:])) + 1  # index 0 is the +inf point
+    return float(thresholds[best])

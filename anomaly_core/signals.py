@@ -1,0 +1,87 @@
+"""Read user-supplied beats (CSV files or arrays) with clear errors for every kind of bad input."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+MAX_CSV_BYTES = 20 * 1024 * 1024
+MAX_ABS_VALUE = 1e3  # ECG5000 values lie within about ±8
+
+
+@dataclass(frozen=True)
+class SignalTable:
+    """Beats in original units (n, length) and their UCR classes (n,) when the file had labels."""
+
+    signals: np.ndarray
+    classes: np.ndarray | None
+
+
+def check_signals(signals: np.ndarray, length: int) -> np.ndarray:
+    """Return a float32 (n, length) copy, or raise ValueError saying what is wrong."""
+    array = np.asarray(signals)
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.size == 0:
+        raise ValueError("no signal values given")
+    if array.ndim != 2 or array.shape[1] != length:
+        raise ValueError(f"each beat needs exactly {length} values, got shape {tuple(array.shape)}")
+    try:
+        array = array.astype(np.float32)
+    except (TypeError, ValueError):
+        raise ValueError("signals must be numbers") from None
+    bad_rows = np.flatnonzero(~np.isfinite(array).all(axis=1))
+    if bad_rows.size:
+        raise ValueError(f"row(s) {_row_list(bad_rows)} contain NaN or infinite values")
+    huge_rows = np.flatnonzero((np.abs(array) > MAX_ABS_VALUE).any(axis=1))
+    if huge_rows.size:
+        raise ValueError(
+            f"row(s) {_row_list(huge_rows)} hold values beyond ±{MAX_ABS_VALUE:g}; ECG5000 beats lie within about ±8"
+        )
+    return array
+
+
+def _row_list(rows: np.ndarray) -> str:
+    shown = ", ".join(str(r + 1) for r in rows[:5])
+    return shown + (f" and {rows.size - 5} more" if rows.size > 5 else "")
+
+
+def read_signals_csv(data: bytes, length: int = 140) -> SignalTable:
+    """Parse CSV bytes: one beat per row of `length` values, optionally a first `label` column (UCR class)."""
+    if len(data) > MAX_CSV_BYTES:
+        raise ValueError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_CSV_BYTES // 2**20} MB")
+    if not data.strip():
+        raise ValueError("the file is empty")
+    try:
+        table = pd.read_csv(io.BytesIO(data), header=None, sep=None, engine="python")
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise ValueError(f"could not read the file as CSV: {str(error).splitlines()[0]}") from None
+    first = str(table.iat[0, 0]).strip().lower()
+    has_header = first == "label" or not _is_number(first)
+    if has_header:
+        table = table.iloc[1:]
+    if table.shape[1] not in (length, length + 1):
+        raise ValueError(f"each row needs {length} values (or a label plus {length}); the file has {table.shape[1]} columns")
+    numbers = table.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float64)
+    text_cells = np.argwhere(np.isnan(numbers) & table.notna().to_numpy())
+    if text_cells.size:
+        row, col = text_cells[0]
+        raise ValueError(f"row {row + 1}, column {col + 1} is not a number: {table.iat[row, col]!r}")
+    classes = None
+    if table.shape[1] == length + 1:
+        classes, numbers = numbers[:, 0], numbers[:, 1:]
+        if not np.isin(classes, (1, 2, 3, 4, 5)).all():
+            raise ValueError("the label column must hold ECG5000 classes 1-5 (1 = normal)")
+        classes = classes.astype(np.int64)
+    return SignalTable(signals=check_signals(numbers, length), classes=classes)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

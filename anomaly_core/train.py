@@ -1,0 +1,169 @@
+"""A trainer whose fit yields one event per epoch, so a UI can stream, stop and continue."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from .config import TrainConfig
+from .data import EcgSplit
+from .scoring import elementwise_error
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became NaN or infinite; the last finite weights were restored."""
+
+
+@dataclass(frozen=True)
+class EpochResult:
+    """What one finished epoch reports; `test_scores` only every `eval_every` epochs."""
+
+    epoch: int
+    steps: int
+    train_loss: float
+    val_loss: float
+    seconds: float  # cumulative training time, evaluation excluded
+    eval_seconds: float  # time this epoch spent on validation and test scoring
+    test_scores: np.ndarray | None = None
+
+
+def available_device(name: str = "auto") -> tuple[torch.device, str | None]:
+    """The torch device for `name`, and a notice when a requested accelerator is absent."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu"), None
+    if name == "cuda" and not torch.cuda.is_available():
+        return torch.device("cpu"), "CUDA was requested but no CUDA GPU is available: training on the CPU."
+    if name == "mps" and not torch.backends.mps.is_available():
+        return torch.device("cpu"), "MPS was requested but is not available: training on the CPU."
+    return torch.device(name), None
+
+
+def describe_devices() -> str:
+    """One line for the UI: the GPU's name, or the CPU thread count."""
+    if torch.cuda.is_available():
+        return f"CUDA: {torch.cuda.get_device_name(0)}"
+    return f"CPU only, {torch.get_num_threads()} threads"
+
+
+def _make_optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
+    params, lr = model.parameters(), cfg.learning_rate
+    match cfg.optimizer:
+        case "adam":
+            return torch.optim.Adam(params, lr=lr)
+        case "adamax":
+            return torch.optim.Adamax(params, lr=lr)
+        case "adadelta":
+            return torch.optim.Adadelta(params, lr=lr)
+        case "rmsprop":
+            return torch.optim.RMSprop(params, lr=lr)
+        case "sgd":
+            return torch.optim.SGD(params, lr=lr)
+        case _:
+            return torch.optim.SGD(params, lr=lr, momentum=0.9)
+
+
+class Trainer:
+    """Owns the model's optimizer, step count and device copies of the data."""
+
+    def __init__(self, model: nn.Module, split: EcgSplit, cfg: TrainConfig) -> None:
+        if cfg.batch_size > len(split.x_train):
+            raise ValueError(
+                f"batch_size: {cfg.batch_size} is larger than the {len(split.x_train)} training beats; "
+                f"choose at most {len(split.x_train)}"
+            )
+        self.device, self.device_notice = available_device(cfg.device)
+        self.model, self.cfg = model.to(self.device), cfg
+        self.optimizer = _make_optimizer(self.model, cfg)
+        self.generator = torch.Generator(device=self.device).manual_seed(cfg.seed)
+        self.x_train = torch.from_numpy(split.x_train).to(self.device)
+        self.x_val = torch.from_numpy(split.x_val).to(self.device)
+        self.x_test = torch.from_numpy(split.x_test).to(self.device)
+        self.epoch, self.steps, self.seconds = 0, 0, 0.0
+        torch.manual_seed(cfg.seed)  # dropout draws from the global generator
+
+    def _penalty(self) -> torch.Tensor | float:
+        rate, kind = self.cfg.regularization_rate, self.cfg.regularizer
+        if kind == "none" or rate == 0:
+            return 0.0
+        weights = [p for name, p in self.model.named_parameters() if name.endswith("weight") and p.dim() > 1]
+        l1 = sum(w.abs().sum() for w in weights) if kind in ("l1", "l1_l2") else 0.0
+        l2 = sum(w.square().sum() for w in weights) if kind in ("l2", "l1_l2") else 0.0
+        return rate * (l1 + l2)
+
+    def _noisy(self, batch: torch.Tensor) -> torch.Tensor:
+        noise = self.model.config.input_noise
+        if noise == 0:
+            return batch
+        return batch + noise * torch.randn(batch.shape, generator=self.generator, device=self.device)
+
+    def _train_one_epoch(self) -> float:
+        self.model.train()
+        n, size = len(self.x_train), self.cfg.batch_size
+        order = torch.randperm(n, generator=self.generator, device=self.device)
+        total = torch.zeros((), device=self.device)
+        for start in range(0, n, size):
+            batch = self.x_train[order[start : start + size]]
+            reconstruction = self.model(self._noisy(batch))
+            loss = elementwise_error(reconstruction, batch, self.cfg.loss).mean()
+            self.optimizer.zero_grad(set_to_none=True)
+            (loss + self._penalty()).backward()
+            self.optimizer.step()
+            total += loss.detach() * len(batch)
+            self.steps += 1
+        return float(total) / n
+
+    @torch.no_grad()
+    def _errors(self, x: torch.Tensor) -> torch.Tensor:
+        self.model.eval()
+        return elementwise_error(self.model(x), x, self.cfg.loss).mean(dim=1)
+
+    def test_scores(self) -> np.ndarray:
+        """Anomaly scores of the test beats with the current weights."""
+        return self._errors(self.x_test).cpu().numpy().astype(np.float64)
+
+    def train_scores(self) -> np.ndarray:
+        """Anomaly scores of the training beats (the basis of the mean + k·std threshold)."""
+        return self._errors(self.x_train).cpu().numpy().astype(np.float64)
+
+    def fit(self, epochs: int | None = None) -> Iterator[EpochResult]:
+        """Train `epochs` more epochs (default: the config's), yielding after each one."""
+        try:
+            for _ in range(self.cfg.epochs if epochs is None else epochs):
+                yield self._run_epoch()
+        finally:
+            self.model.eval()
+
+    def _run_epoch(self) -> EpochResult:
+        snapshot = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+        steps_before = self.steps
+        started = time.perf_counter()
+        train_loss = self._train_one_epoch()
+        trained = time.perf_counter()
+        val_loss = float(self._errors(self.x_val).mean())
+        if not (math.isfinite(train_loss) and math.isfinite(val_loss)):
+            self.model.load_state_dict(snapshot)
+            self.steps = steps_before
+            raise TrainingDiverged(
+                f"Training diverged in epoch {self.epoch + 1}: the loss became {train_loss:g}. "
+                f"The learning rate {self.cfg.learning_rate:g} is too high; try 0.001 to 0.01. "
+                f"The weights from epoch {self.epoch} were kept."
+            )
+        self.epoch += 1
+        self.seconds += trained - started
+        k = self.cfg.eval_every
+        scores = self.test_scores() if k and self.epoch % k == 0 else None
+        return EpochResult(
+            epoch=self.epoch,
+            steps=self.steps,
+            train_loss=train_loss,
+            val_loss=val_loss,
+            seconds=self.seconds,
+            eval_seconds=time.perf_counter() - trained,
+            test_scores=scores,
+        )

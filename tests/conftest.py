@@ -1,0 +1,37 @@
+"""Shared fixtures: the real ECG5000 data, one default split and one trained default model per test session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+import torch
+
+from anomaly_core import DataConfig, EcgData, EcgSplit, ModelConfig, TrainConfig, Trainer, build_model, load_ecg5000, make_split
+
+torch.set_num_threads(1)  # tiny models: one thread is fastest and steady on a 2-core machine
+
+
+@dataclass
+class TrainedDefault:
+    split: EcgSplit
+    trainer: Trainer
+    history: list
+
+
+@pytest.fixture(scope="session")
+def ecg() -> EcgData:
+    return load_ecg5000()
+
+
+@pytest.fixture(scope="session")
+def default_split(ecg: EcgData) -> EcgSplit:
+    return make_split(ecg, DataConfig(seed=0))
+
+
+@pytest.fixture(scope="session")
+def trained_default(default_split: EcgSplit) -> TrainedDefault:
+    """The default configuration trained once with seed 0 (on the CPU, for reproducible numbers)."""
+    trainer = Trainer(build_model(ModelConfig(), seed=0), default_split, TrainConfig(seed=0, device="cpu"))
+    history = list(trainer.fit())
+    return TrainedDefault(default_split, trainer, history)

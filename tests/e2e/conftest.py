@@ -1,0 +1,141 @@
+"""Real-browser fixtures: `streamlit run app.py` on a free localhost port, driven by Debian's chromium.
+
+With CI=true a missing browser fails the run; elsewhere the browser tests are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _require_browser() -> None:
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def start_server() -> tuple[subprocess.Popen, str]:
+    """Start the app on a free port and wait for /_stcore/health; returns (process, base url)."""
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.read() == b"ok":
+                    return process, url
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"streamlit did not become healthy: {process.stderr.read().decode()[-2000:]}")
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    _require_browser()
+    process, url = start_server()
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def _record_console_error(page, message) -> None:
+    url = message.location.get("url", "")
+    # Opened at /<page>, Streamlit's frontend first probes /<page>/_stcore/... for a base path and
+    # gets 404 before it falls back to the root: that probe is Streamlit's, not an app error.
+    probing = "/_stcore/" in url and urlsplit(url).path.count("/") > 2
+    if message.type == "error" and not probing:
+        page.console_errors.append(f"{message.text} at {url}")
+
+
+@pytest.fixture
+def page(browser, app_url: str) -> Iterator:
+    """A fresh browser page (own session) that records console errors in `page.console_errors`."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda msg: _record_console_error(page, msg))
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    page.app_url = app_url
+    yield page
+    context.close()
+
+
+def wait_for_app(page, timeout: float = 30_000) -> None:
+    """Wait like Streamlit's own e2e suite: connected, script finished, no skeletons left."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    page.wait_for_selector("[data-testid='stSkeleton']", state="detached", timeout=timeout)
+
+
+def open_page(page, path: str = "") -> None:
+    """Open a page of the app by its URL path ('' for Home, 'train', 'evaluate', ...)."""
+    page.goto(f"{page.app_url}/{path}")
+    wait_for_app(page)
+
+
+def assert_healthy(page) -> None:
+    """No Streamlit exception box and no browser console errors."""
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.console_errors == []
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a screenshot as a test artifact (tests/artifacts/NAME.png)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,82 @@
+"""Plotly figure builders shared by several pages: data in, go.Figure out, no Streamlit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+NORMAL_COLOR = "#2a9d8f"
+ANOMALY_COLOR = "#e76f51"
+RECON_COLOR = "#264653"
+THRESHOLD_COLOR = "#6c757d"
+
+
+def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 320) -> go.Figure:
+    fig.update_layout(
+        title=title,
+        xaxis_title=x,
+        yaxis_title=y,
+        height=height,
+        margin=dict(l=50, r=20, t=50, b=45),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
+        template="plotly_white",
+    )
+    return fig
+
+
+def error_histogram(
+    scores: np.ndarray, y_true: np.ndarray, threshold: float | None = None, *, title: str = "Reconstruction error of test beats"
+) -> go.Figure:
+    """Overlaid histograms of normal and abnormal scores, with the threshold as a vertical line."""
+    scores, y_true = np.asarray(scores), np.asarray(y_true)
+    edges = np.histogram_bin_edges(scores, bins=60)
+    fig = go.Figure()
+    for label, name, color in ((0, "normal", NORMAL_COLOR), (1, "abnormal", ANOMALY_COLOR)):
+        counts, _ = np.histogram(scores[y_true == label], bins=edges)
+        fig.add_bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=np.diff(edges), name=name, marker_color=color, opacity=0.65)
+    fig.update_layout(barmode="overlay")
+    if threshold is not None:
+        fig.add_vline(x=threshold, line_dash="dash", line_color=THRESHOLD_COLOR, annotation_text="threshold")
+    return _layout(fig, title, "reconstruction error", "beats")
+
+
+def roc_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float, point: tuple[float, float] | None = None) -> go.Figure:
+    """ROC curve with its AUC and, optionally, the current operating point (fpr, tpr)."""
+    fig = go.Figure()
+    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dot", color="#bbb"), name="chance")
+    fig.add_scatter(x=fpr, y=tpr, mode="lines", line=dict(color=RECON_COLOR), name=f"ROC (AUC {auc:.3f})")
+    if point is not None:
+        fig.add_scatter(x=[point[0]], y=[point[1]], mode="markers", marker=dict(size=12, color=ANOMALY_COLOR), name="threshold")
+    fig.update_xaxes(range=[0, 1])
+    fig.update_yaxes(range=[0, 1.02])
+    return _layout(fig, "ROC curve", "false-positive rate", "true-positive rate (recall)")
+
+
+def reconstruction_figure(
+    signal: np.ndarray, reconstruction: np.ndarray, *, title: str = "Beat and its reconstruction", y_label: str = "value"
+) -> go.Figure:
+    """A beat against its reconstruction, the gap between them shaded as the error."""
+    steps = np.arange(len(signal))
+    fig = go.Figure()
+    fig.add_scatter(x=steps, y=reconstruction, mode="lines", line=dict(color=RECON_COLOR, dash="dash"), name="reconstruction")
+    fig.add_scatter(
+        x=steps,
+        y=signal,
+        mode="lines",
+        line=dict(color=ANOMALY_COLOR),
+        fill="tonexty",
+        fillcolor="rgba(231,111,81,0.25)",
+        name="beat (error shaded)",
+    )
+    return _layout(fig, title, "time step", y_label)
+
+
+def loss_figure(epochs: Sequence[int], train_loss: Sequence[float], val_loss: Sequence[float]) -> go.Figure:
+    """Training and validation loss per epoch (log scale)."""
+    fig = go.Figure()
+    fig.add_scatter(x=list(epochs), y=list(train_loss), mode="lines+markers", name="training", line=dict(color=RECON_COLOR))
+    fig.add_scatter(x=list(epochs), y=list(val_loss), mode="lines+markers", name="validation", line=dict(color=ANOMALY_COLOR))
+    fig.update_yaxes(type="log")
+    return _layout(fig, "Loss", "epoch", "loss")
