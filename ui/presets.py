@@ -10,75 +10,59 @@ from ui.settings import LabSettings, set_settings
 
 @dataclass(frozen=True)
 class Preset:
+    key: str
     title: str
     lesson: str  # one sentence: what to look for
     settings: LabSettings
 
 
 def _preset(key: str, title: str, lesson: str, model: ModelConfig, train: TrainConfig, data: DataConfig) -> Preset:
-    return Preset(title, lesson, LabSettings(model=model, train=train, data=data, preset=key))
+    return Preset(key, title, lesson, LabSettings(model=model, train=train, data=data, preset=key))
 
 
-PRESETS: dict[str, Preset] = {
-    preset_key: preset
-    for preset_key, preset in (
-        (
-            "good_default",
-            _preset(
-                "good_default",
-                "Good default",
-                "A small network trained on normal beats only: normal beats reconstruct well, abnormal ones do not.",
-                ModelConfig(),
-                TrainConfig(),
-                DataConfig(),
-            ),
-        ),
-        (
-            "bottleneck_too_small",
-            _preset(
-                "bottleneck_too_small",
-                "Bottleneck too small",
-                "With a single number in the bottleneck the model cannot describe even a normal beat: AUC drops.",
-                ModelConfig(latent_size=1),
-                TrainConfig(),
-                DataConfig(),
-            ),
-        ),
-        (
-            "overfit",
-            _preset(
-                "overfit",
-                "Overfit (big net, little data)",
-                "A big network on 200 beats memorises them: the validation loss stays above the training loss.",
-                ModelConfig(encoder_hidden=(256, 128), latent_size=64),
-                TrainConfig(epochs=150, batch_size=64),
-                DataConfig(train_size=200),
-            ),
-        ),
-        (
-            "contaminated",
-            _preset(
-                "contaminated",
-                "Contaminated training (30 % abnormal)",
-                "When abnormal beats hide in the training data the model learns them too, and the AUC falls.",
-                ModelConfig(),
-                TrainConfig(),
-                DataConfig(abnormal_fraction=0.3),
-            ),
-        ),
-        (
-            "lr_too_high",
-            _preset(
-                "lr_too_high",
-                "Learning rate too high",
-                "A learning rate of 10 makes every step overshoot: the loss explodes and training stops.",
-                ModelConfig(),
-                TrainConfig(learning_rate=10.0, optimizer="sgd_momentum"),
-                DataConfig(),
-            ),
-        ),
-    )
-}
+_ALL = (
+    _preset(
+        "good_default",
+        "Good default",
+        "A small network trained on normal beats only: normal beats reconstruct well, abnormal ones do not.",
+        ModelConfig(),
+        TrainConfig(),
+        DataConfig(),
+    ),
+    _preset(
+        "bottleneck_too_small",
+        "Bottleneck too small",
+        "With a single number in the bottleneck the model cannot describe even a normal beat: AUC drops.",
+        ModelConfig(latent_size=1),
+        TrainConfig(),
+        DataConfig(),
+    ),
+    _preset(
+        "overfit",
+        "Overfit (big net, little data)",
+        "A big network on 200 beats memorises them: the validation loss stays above the training loss.",
+        ModelConfig(encoder_hidden=(256, 128), latent_size=64),
+        TrainConfig(epochs=150, batch_size=64),
+        DataConfig(train_size=200),
+    ),
+    _preset(
+        "contaminated",
+        "Contaminated training (30 % abnormal)",
+        "When abnormal beats hide in the training data the model learns them too, and the AUC falls.",
+        ModelConfig(),
+        TrainConfig(),
+        DataConfig(abnormal_fraction=0.3),
+    ),
+    _preset(
+        "lr_too_high",
+        "Learning rate too high",
+        "A learning rate of 10 makes every step overshoot: the loss explodes and training stops.",
+        ModelConfig(),
+        TrainConfig(learning_rate=10.0, optimizer="sgd_momentum"),
+        DataConfig(),
+    ),
+)
+PRESETS: dict[str, Preset] = {preset.key: preset for preset in _ALL}
 
 
 def apply_preset(key: str) -> Preset:
