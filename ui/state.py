@@ -39,6 +39,8 @@ from anomaly_core import (
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "assets" / "default_model.safetensors"
 ACTIVE_MODEL_KEY = "active_model"
+TRAINED_MODELS_KEY = "trained_models"
+MAX_TRAINED_MODELS = 12
 
 
 @dataclass
@@ -55,6 +57,7 @@ class ActiveModel:
     summary: ScoreSummary
     threshold: float  # suggested starting threshold (mean + 1 std of training errors)
     epochs: int = 0
+    train_seconds: float = 0.0
     is_default: bool = False
 
     @property
@@ -75,7 +78,14 @@ def ecg_split(cfg: DataConfig) -> EcgSplit:
 
 
 def make_active_model(
-    name: str, model: nn.Module, split: EcgSplit, loss: str, *, epochs: int = 0, is_default: bool = False
+    name: str,
+    model: nn.Module,
+    split: EcgSplit,
+    loss: str,
+    *,
+    epochs: int = 0,
+    train_seconds: float = 0.0,
+    is_default: bool = False,
 ) -> ActiveModel:
     """Score the split's test and training beats once and bundle them with the model."""
     test_scores = anomaly_scores(model, split.x_test, loss)
@@ -91,6 +101,7 @@ def make_active_model(
         summary=summarize_scores(split.y_test, test_scores),
         threshold=threshold_mean_std(train_scores, k=1.0),
         epochs=epochs,
+        train_seconds=train_seconds,
         is_default=is_default,
     )
 
@@ -129,6 +140,18 @@ def active_model() -> ActiveModel:
 def set_active_model(model: ActiveModel | None) -> None:
     """Make `model` the session's current model (None: back to the default)."""
     st.session_state[ACTIVE_MODEL_KEY] = model
+
+
+def remember_trained_model(model: ActiveModel) -> None:
+    """Add a finished model to this session's list (for the Compare page), keeping the newest few."""
+    models = st.session_state.setdefault(TRAINED_MODELS_KEY, [])
+    models.append(model)
+    del models[:-MAX_TRAINED_MODELS]
+
+
+def trained_models() -> list[ActiveModel]:
+    """Models trained in this session, oldest first."""
+    return st.session_state.setdefault(TRAINED_MODELS_KEY, [])
 
 
 def architecture_label(cfg: ModelConfig) -> str:
