@@ -15,9 +15,11 @@ from .config import TrainConfig
 from .data import EcgSplit
 from .scoring import elementwise_error
 
+DIVERGENCE_FACTOR = 3.0  # validation loss this many times the untrained model's counts as divergence
+
 
 class TrainingDiverged(RuntimeError):
-    """The loss became NaN or infinite; the last finite weights were restored."""
+    """The loss became NaN, infinite, or far worse than untrained; the last good weights were restored."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class Trainer:
         self.x_val = torch.from_numpy(split.x_val).to(self.device)
         self.x_test = torch.from_numpy(split.x_test).to(self.device)
         self.epoch, self.steps, self.seconds = 0, 0, 0.0
+        self.untrained_val_loss = float(self._errors(self.x_val).mean())
         torch.manual_seed(cfg.seed)  # dropout draws from the global generator
 
     def _penalty(self) -> torch.Tensor | float:
@@ -139,6 +142,14 @@ class Trainer:
         finally:
             self.model.eval()
 
+    def _divergence(self, train_loss: float, val_loss: float) -> str | None:
+        """Why this epoch counts as diverged, or None."""
+        if not (math.isfinite(train_loss) and math.isfinite(val_loss)):
+            return f"the loss became {train_loss:g}"
+        if val_loss > DIVERGENCE_FACTOR * self.untrained_val_loss:
+            return f"the validation loss rose to {val_loss:.4g}, {val_loss / self.untrained_val_loss:.0f}× the untrained model's"
+        return None
+
     def _run_epoch(self) -> EpochResult:
         snapshot = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
         steps_before = self.steps
@@ -146,11 +157,12 @@ class Trainer:
         train_loss = self._train_one_epoch()
         trained = time.perf_counter()
         val_loss = float(self._errors(self.x_val).mean())
-        if not (math.isfinite(train_loss) and math.isfinite(val_loss)):
+        problem = self._divergence(train_loss, val_loss)
+        if problem:
             self.model.load_state_dict(snapshot)
             self.steps = steps_before
             raise TrainingDiverged(
-                f"Training diverged in epoch {self.epoch + 1}: the loss became {train_loss:g}. "
+                f"Training diverged in epoch {self.epoch + 1}: {problem}. "
                 f"The learning rate {self.cfg.learning_rate:g} is too high; try 0.001 to 0.01. "
                 f"The weights from epoch {self.epoch} were kept."
             )

@@ -58,7 +58,7 @@ _ALL = (
         "Learning rate too high",
         "A learning rate of 10 makes every step overshoot: the loss explodes and training stops.",
         ModelConfig(),
-        TrainConfig(learning_rate=10.0, optimizer="sgd_momentum"),
+        TrainConfig(learning_rate=10.0),
         DataConfig(),
     ),
 )
