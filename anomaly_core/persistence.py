@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from safetensors import SafetensorError
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 from torch import nn
@@ -76,7 +77,7 @@ def model_from_bytes(data: bytes, *, expected_length: int | None = None) -> Save
         config = config_from_dict(ModelConfig, meta["config"])
         scaler = MinMaxScaler(float(meta["scaler"]["minimum"]), float(meta["scaler"]["maximum"]))
         tensors = load_tensors(data)
-    except (ValueError, KeyError, TypeError, RuntimeError) as error:
+    except (ValueError, KeyError, TypeError, RuntimeError, SafetensorError) as error:
         raise ModelFileError(f"model file is corrupted: {error}") from None
     if expected_length is not None and config.input_length != expected_length:
         raise ModelFileError(

@@ -1,0 +1,111 @@
+"""Save → load gives identical scores; anything that is not exactly our file is refused, never executed."""
+
+import json
+import struct
+
+import numpy as np
+import pytest
+import torch
+
+from anomaly_core import (
+    ModelConfig,
+    ModelFileError,
+    anomaly_scores,
+    build_model,
+    load_model,
+    model_from_bytes,
+    model_to_bytes,
+    save_model,
+)
+
+
+@pytest.fixture(scope="module")
+def saved_bytes(trained_default) -> bytes:
+    return model_to_bytes(trained_default.trainer.model, trained_default.split.scaler, {"threshold": 0.01})
+
+
+def test_save_load_gives_identical_scores(tmp_path, trained_default) -> None:
+    model, split = trained_default.trainer.model, trained_default.split
+    path = save_model(tmp_path / "run", model, split.scaler, {"auc": 0.99})
+    assert path.name == "model.safetensors" and path.stat().st_size < 1_000_000
+    loaded = load_model(tmp_path / "run", expected_length=140)
+    np.testing.assert_array_equal(anomaly_scores(loaded.model, split.x_test), anomaly_scores(model, split.x_test))
+    assert loaded.config == model.config and loaded.scaler == split.scaler and loaded.info == {"auc": 0.99}
+
+
+def _with_metadata(data: bytes, edit) -> bytes:
+    (length,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8 : 8 + length])
+    meta = json.loads(header["__metadata__"]["anomaly_lab"])
+    edit(header, meta)
+    header["__metadata__"]["anomaly_lab"] = json.dumps(meta)
+    encoded = json.dumps(header).encode()
+    encoded += b" " * (-len(encoded) % 8)
+    return struct.pack("<Q", len(encoded)) + encoded + data[8 + length :]
+
+
+def test_an_unchanged_rewrite_still_loads(saved_bytes) -> None:
+    assert model_from_bytes(_with_metadata(saved_bytes, lambda header, meta: None)).info == {"threshold": 0.01}
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda header, meta: meta["config"].update(encoder_hidden=[32, 16]), "do not match"),
+        (lambda header, meta: meta["config"].update(activation="rm -rf"), "activation"),
+        (lambda header, meta: meta.update(format="pickle"), "unsupported"),
+        (lambda header, meta: meta["config"].update(input_length=128), "do not match|128"),
+    ],
+)
+def test_tampered_metadata_is_refused(saved_bytes, edit, message) -> None:
+    with pytest.raises(ModelFileError, match=message):
+        model_from_bytes(_with_metadata(saved_bytes, edit))
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        lambda data: b"",
+        lambda data: data[:100],
+        lambda data: b"\x80\x04\x95" + data[3:],  # a pickle opcode where the header length is
+        lambda data: data[:8] + b"{not json" + data[17:],
+        lambda data: data[: len(data) // 2],
+    ],
+)
+def test_corrupted_files_are_refused(saved_bytes, corrupt) -> None:
+    with pytest.raises(ModelFileError):
+        model_from_bytes(corrupt(saved_bytes))
+
+
+def test_a_pickle_file_is_refused_and_never_executed(tmp_path) -> None:
+    marker = tmp_path / "executed"
+
+    class Exploit:
+        def __reduce__(self):
+            return (marker.touch, ())
+
+    path = tmp_path / "model.safetensors"
+    torch.save({"x": Exploit()}, path)
+    with pytest.raises(ModelFileError):
+        load_model(path)
+    assert not marker.exists()
+
+
+def test_nan_weights_are_refused(trained_default) -> None:
+    model = build_model(ModelConfig(), 0)
+    with torch.no_grad():
+        next(model.parameters()).fill_(float("nan"))
+    with pytest.raises(ModelFileError, match="NaN"):
+        model_from_bytes(model_to_bytes(model, trained_default.split.scaler))
+
+
+def test_a_model_for_another_input_length_is_refused(trained_default) -> None:
+    other = build_model(ModelConfig(input_length=128), 0)
+    data = model_to_bytes(other, trained_default.split.scaler)
+    with pytest.raises(ModelFileError, match="made for signals of 128 values, not 140"):
+        model_from_bytes(data, expected_length=140)
+
+
+def test_missing_file_is_reported(tmp_path) -> None:
+    with pytest.raises(ModelFileError, match="no model file"):
+        load_model(tmp_path / "nothing")
