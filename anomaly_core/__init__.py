@@ -2,6 +2,16 @@
 
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
 from .data import CLASS_NAMES, EcgData, EcgSplit, MinMaxScaler, load_ecg5000, make_split
+from .drawing import (
+    BeatEdits,
+    CanvasFrame,
+    DrawnSignal,
+    apply_edits,
+    nearest_beat,
+    points_from_fabric,
+    signal_from_image,
+    signal_from_points,
+)
 from .metrics import (
     Confusion,
     ScoreSummary,
@@ -71,4 +81,12 @@ __all__ = [
     "SignalTable",
     "check_signals",
     "read_signals_csv",
+    "BeatEdits",
+    "CanvasFrame",
+    "DrawnSignal",
+    "apply_edits",
+    "nearest_beat",
+    "points_from_fabric",
+    "signal_from_image",
+    "signal_from_points",
 ]

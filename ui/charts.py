@@ -80,3 +80,34 @@ def loss_figure(epochs: Sequence[int], train_loss: Sequence[float], val_loss: Se
     fig.add_scatter(x=list(epochs), y=list(val_loss), mode="lines+markers", name="validation", line=dict(color=ANOMALY_COLOR))
     fig.update_yaxes(type="log")
     return _layout(fig, "Loss", "epoch", "loss")
+
+
+def drawn_beat_figure(
+    signal: np.ndarray, reconstruction: np.ndarray, nearest_normal: np.ndarray | None = None, *, title: str = "Your beat"
+) -> go.Figure:
+    """A drawn or edited beat against its reconstruction (error shaded), with the nearest normal test beat dotted."""
+    fig = reconstruction_figure(signal, reconstruction, title=title, y_label="value (original units)")
+    if nearest_normal is not None:
+        steps = np.arange(len(nearest_normal))
+        fig.add_scatter(
+            x=steps, y=nearest_normal, mode="lines", line=dict(color=NORMAL_COLOR, dash="dot"), name="nearest normal test beat"
+        )
+    return fig
+
+
+def histogram_with_score(
+    scores: np.ndarray, y_true: np.ndarray, threshold: float, score: float, *, label: str = "your beat"
+) -> go.Figure:
+    """The test-set error histogram with the threshold and one more score marked on it."""
+    fig = error_histogram(scores, y_true, threshold, title="Where your beat falls among the test beats")
+    color = ANOMALY_COLOR if score > threshold else NORMAL_COLOR
+    fig.add_vline(x=score, line_width=3, line_color=color, annotation_text=label, annotation_position="top left")
+    return fig
+
+
+def signals_figure(signals: Sequence[np.ndarray], names: Sequence[str], *, title: str = "Saved beats") -> go.Figure:
+    """Several beats on one chart, one line each."""
+    fig = go.Figure()
+    for signal, name in zip(signals, names):
+        fig.add_scatter(x=np.arange(len(signal)), y=signal, mode="lines", name=name)
+    return _layout(fig, title, "time step", "value (original units)")
