@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from anomaly_core import (
     ModelFileError,
     SavedModel,
     ScoreSummary,
+    ThresholdSweep,
     TrainConfig,
     Trainer,
     anomaly_scores,
@@ -63,6 +65,11 @@ class ActiveModel:
     @property
     def config(self) -> ModelConfig:
         return self.model.config
+
+    @cached_property
+    def sweep(self) -> ThresholdSweep:
+        """The test scores sorted once (built on first use): any threshold is then one binary search, no model call."""
+        return ThresholdSweep(self.split.y_test, self.test_scores)
 
 
 @st.cache_data(show_spinner=False)
