@@ -57,7 +57,7 @@ def outcome(beat_class: int, called: str) -> str:
     )
 
 
-def test_set_summary(counts: Confusion) -> str:
+def summarize_test_set(counts: Confusion) -> str:
     """One line about the whole test set at a threshold: flagged beats, recall, precision, false alarms."""
     total = counts.tp + counts.fp + counts.tn + counts.fn
     return (
@@ -160,4 +160,4 @@ def render_inference(model: ActiveModel) -> None:
     )
     _beat_view(model, st.session_state[INDEX_KEY], threshold)
     counts = ThresholdSweep(model.split.y_test, model.test_scores).at(threshold)
-    st.markdown(f"**Whole test set.** {test_set_summary(counts)}")
+    st.markdown(f"**Whole test set.** {summarize_test_set(counts)}")

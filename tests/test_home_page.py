@@ -1,0 +1,196 @@
+"""Home page under AppTest on the real ready model: headline AUC, every beat choice, the threshold, the guided demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from anomaly_core import CLASS_NAMES, Confusion, ThresholdSweep
+from ui.home_demo import DEMO_STEPS, STEP_KEY
+from ui.home_inference import (
+    BEAT_KINDS,
+    CLASS_KEY,
+    INDEX_KEY,
+    KIND_KEY,
+    NEW_BEAT_KEY,
+    THRESHOLD_KEY,
+    candidate_beats,
+    outcome,
+    pick_test_beat,
+    summarize_test_set,
+    threshold_limit,
+    verdict,
+)
+from ui.home_intro import confusion_table, typical_beat
+from ui.presets import PRESETS
+from ui.settings import SETTINGS_KEY, LabSettings
+from ui.state import default_model
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def ready():
+    return default_model()
+
+
+@pytest.fixture
+def home() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def current_page(at: AppTest) -> str:
+    """File name of the page the last run ended on (AppTest keeps the navigation registry privately)."""
+    info = at._registered_pages[at._finished_page_script_hash]
+    return Path(str(info["script_path"])).name
+
+
+def summary_line(at: AppTest) -> str:
+    return next(md.value for md in at.markdown if md.value.startswith("**Whole test set.**"))
+
+
+def test_home_shows_the_ready_models_test_auc(home: AppTest, ready) -> None:
+    shown = float(metric(home, "Ready model: test AUC"))
+    assert shown >= 0.98
+    assert shown == pytest.approx(ready.summary.auc, abs=5e-4)
+    assert metric(home, "Test beats") == f"{len(ready.split.x_test):,}"
+
+
+def test_home_page_runs_alone(ready) -> None:
+    at = AppTest.from_file(str(ROOT / "pages" / "home.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.session_state[INDEX_KEY] in range(len(ready.split.x_test))
+
+
+@pytest.mark.parametrize("kind", BEAT_KINDS)
+def test_every_beat_choice_shows_a_matching_beat(home: AppTest, ready, kind: str) -> None:
+    classes = ready.split.classes_test
+    home.radio(key=KIND_KEY).set_value(kind).run()
+    labels = [2, 3, 4, 5] if kind == "By class" else [None]
+    for label in labels:
+        if label is not None:
+            home.selectbox(key=CLASS_KEY).set_value(label).run()
+        assert not home.exception
+        index = home.session_state[INDEX_KEY]
+        assert index in candidate_beats(classes, kind, label or 1)
+        beat_class = int(classes[index])
+        assert metric(home, "True class") == f"{beat_class} · {CLASS_NAMES[beat_class]}"
+        assert metric(home, "Reconstruction error (score)") == f"{ready.test_scores[index]:.5f}"
+
+
+def test_class_box_is_only_active_for_by_class(home: AppTest) -> None:
+    assert home.selectbox(key=CLASS_KEY).disabled
+    home.radio(key=KIND_KEY).set_value("By class").run()
+    assert not home.selectbox(key=CLASS_KEY).disabled
+
+
+def test_pick_another_beat_changes_the_beat(home: AppTest, ready) -> None:
+    home.radio(key=KIND_KEY).set_value("Abnormal").run()
+    seen = {home.session_state[INDEX_KEY]}
+    for _ in range(3):
+        before = home.session_state[INDEX_KEY]
+        home.button(key=NEW_BEAT_KEY).click().run()
+        after = home.session_state[INDEX_KEY]
+        assert after != before and ready.split.classes_test[after] != 1
+        seen.add(after)
+    assert len(seen) >= 3
+
+
+def test_threshold_slider_moves_the_verdict_and_the_summary(home: AppTest, ready) -> None:
+    home.radio(key=KIND_KEY).set_value("Normal").run()
+    home.slider(key=THRESHOLD_KEY).set_value(0.0).run()
+    assert metric(home, "Verdict") == "Anomaly"
+    assert "flags 1,000 of the 1,000 test beats" in summary_line(home)
+    assert any("false alarm" in e.value for e in home.error)
+    top = threshold_limit(ready.test_scores)
+    home.slider(key=THRESHOLD_KEY).set_value(top).run()
+    flagged = int((ready.test_scores >= top).sum())
+    assert f"flags {flagged:,} of the 1,000" in summary_line(home)
+    index = home.session_state[INDEX_KEY]
+    assert metric(home, "Verdict") == ("Anomaly" if ready.test_scores[index] >= top else "Normal")
+
+
+def test_default_threshold_summary_counts_match_numpy(home: AppTest, ready) -> None:
+    threshold = home.session_state[THRESHOLD_KEY]
+    flagged = ready.test_scores >= threshold
+    caught = int((flagged & (ready.split.y_test == 1)).sum())
+    line = summary_line(home)
+    assert f"flags {int(flagged.sum()):,} of" in line
+    assert f"catches {caught:,} of the {int(ready.split.y_test.sum()):,} abnormal" in line
+
+
+@pytest.mark.parametrize("number", range(len(DEMO_STEPS)))
+def test_demo_step_opens_its_page_with_its_preset(home: AppTest, number: int) -> None:
+    step = DEMO_STEPS[number]
+    home.session_state[SETTINGS_KEY] = PRESETS["overfit"].settings  # something no step loads
+    home.session_state[STEP_KEY] = number
+    home.run()
+    home.button(key="home_demo_go").click().run()
+    assert current_page(home) == Path(step.page).name
+    assert home.session_state[SETTINGS_KEY].preset == (step.preset or "overfit")
+    assert home.session_state[STEP_KEY] == min(number + 1, len(DEMO_STEPS) - 1)
+
+
+def test_demo_back_and_next_walk_the_steps(home: AppTest) -> None:
+    assert home.button(key="home_demo_back").disabled
+    for number in range(1, len(DEMO_STEPS)):
+        home.button(key="home_demo_next").click().run()
+        assert home.session_state[STEP_KEY] == number
+    assert home.button(key="home_demo_next").disabled
+    home.button(key="home_demo_back").click().run()
+    assert home.session_state[STEP_KEY] == len(DEMO_STEPS) - 2
+    assert current_page(home) == "home.py"
+
+
+def test_demo_covers_data_train_threshold_draw_in_order() -> None:
+    pages = [Path(step.page).stem for step in DEMO_STEPS]
+    assert pages[:4] == ["data", "train", "evaluate", "draw"]
+    assert all((ROOT / step.page).is_file() for step in DEMO_STEPS)
+    assert all(step.preset is None or step.preset in PRESETS for step in DEMO_STEPS)
+    assert LabSettings().preset is None
+
+
+def test_pick_test_beat_is_reproducible_and_avoids_the_current_beat() -> None:
+    classes = np.array([1, 1, 2, 3, 1, 2])
+    assert pick_test_beat(classes, "Abnormal", 2, 7) == pick_test_beat(classes, "Abnormal", 2, 7)
+    assert all(pick_test_beat(classes, "By class", 3, draw) == 3 for draw in range(5))  # only one candidate
+    assert all(pick_test_beat(classes, "By class", 2, draw, avoid=2) == 5 for draw in range(5))
+    with pytest.raises(ValueError, match="no test beat"):
+        pick_test_beat(classes, "By class", 4, 0)
+    with pytest.raises(ValueError, match="kind"):
+        candidate_beats(classes, "Weird", 1)
+
+
+def test_verdict_follows_the_metrics_convention(ready) -> None:
+    score = float(ready.test_scores[0])
+    assert verdict(score, score) == "Anomaly"  # at the threshold counts as flagged, as in ThresholdSweep
+    counts = ThresholdSweep(ready.split.y_test, ready.test_scores).at(score)
+    assert counts.tp + counts.fp == int((ready.test_scores >= score).sum())
+    assert outcome(1, "Anomaly").startswith("Wrong") and outcome(3, "Normal").startswith("Wrong")
+    assert outcome(2, "Anomaly").startswith("Correct") and outcome(1, "Normal").startswith("Correct")
+
+
+def test_summary_and_confusion_table_report_the_counts() -> None:
+    counts = Confusion(tp=30, fp=10, tn=50, fn=10)
+    line = summarize_test_set(counts)
+    assert "flags 40 of the 100" in line and "catches 30 of the 40 abnormal" in line and "recall 75.0%" in line
+    assert "75.0% of the flagged" in line and "10 normal beats are false alarms" in line
+    table = confusion_table(counts)
+    assert table.loc["truly abnormal", "called anomaly"] == 30 and table.loc["truly normal", "called normal"] == 50
+
+
+def test_typical_beat_is_the_median_of_its_group() -> None:
+    scores = np.array([5.0, 1.0, 9.0, 3.0, 7.0])
+    assert typical_beat(scores, np.array([True, True, False, True, False])) == 3
+    with pytest.raises(ValueError):
+        typical_beat(scores, np.zeros(5, dtype=bool))
