@@ -32,7 +32,7 @@ _ALL = (
     _preset(
         "bottleneck_too_small",
         "Bottleneck too small",
-        "With a single number in the bottleneck the model cannot describe even a normal beat: AUC drops.",
+        "With a single number in the bottleneck even normal beats rebuild badly: the loss stays higher and the AUC drops.",
         ModelConfig(latent_size=1),
         TrainConfig(),
         DataConfig(),
@@ -40,10 +40,10 @@ _ALL = (
     _preset(
         "overfit",
         "Overfit (big net, little data)",
-        "A big network on 200 beats memorises them: the validation loss stays above the training loss.",
+        "A big network on 100 beats memorises them: the validation loss ends above the training loss.",
         ModelConfig(encoder_hidden=(256, 128), latent_size=64),
-        TrainConfig(epochs=150, batch_size=64),
-        DataConfig(train_size=200),
+        TrainConfig(epochs=200, batch_size=64, learning_rate=1e-3),
+        DataConfig(train_size=100),
     ),
     _preset(
         "contaminated",
