@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from ui.classroom import render_lesson_card
+from ui.share import apply_link_params, render_link_notice
 from ui.sidebar import render_model_card
 
 st.set_page_config(page_title="Anomaly Lab", page_icon="🫀", layout="wide")
@@ -13,7 +15,11 @@ pages = [
     st.Page("pages/evaluate.py", title="Evaluate", icon="🎚️"),
     st.Page("pages/draw.py", title="Draw", icon="✏️"),
     st.Page("pages/compare.py", title="Compare", icon="🏁"),
+    st.Page("pages/teacher.py", title="Teacher", icon="🧑‍🏫"),
 ]
 navigation = st.navigation(pages)
+apply_link_params()  # a shared or lesson link replaces the settings before the page reads them
+render_link_notice()
 render_model_card()
+render_lesson_card()
 navigation.run()

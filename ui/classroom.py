@@ -1,18 +1,24 @@
-"""Classroom mode: which Train-page control groups a lesson link hides or locks.
+"""Classroom mode: which Train-page control groups a lesson link hides or locks, and the lesson text.
 
 `st.session_state[CLASSROOM_KEY]` maps a control group to "locked" or "hidden"; groups not named
 are open. The Train page asks `control_mode(group)` before drawing each group: hidden groups are not
-drawn (their values come from the settings), locked ones are drawn disabled.
+drawn (their values come from the settings), locked ones are drawn disabled. The teacher's lesson
+text lives in `st.session_state[LESSON_TEXT_KEY]` and is only ever shown as plain text.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Literal
 
 import streamlit as st
 
 ControlMode = Literal["open", "locked", "hidden"]
 CLASSROOM_KEY = "classroom"
+LESSON_TEXT_KEY = "classroom_lesson"
+MAX_LESSON_CHARS = 500
+MODES: tuple[ControlMode, ...] = ("open", "locked", "hidden")
 CONTROL_GROUPS: dict[str, str] = {
     "layers": "Layers and units",
     "optimizer": "Optimizer",
@@ -26,8 +32,90 @@ CONTROL_GROUPS: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class ClassroomSetup:
+    """A lesson's view of the Train page: groups that are not open, and the text learners read."""
+
+    modes: dict[str, ControlMode] = field(default_factory=dict)  # only "locked" or "hidden" entries
+    lesson: str = ""
+
+    @property
+    def active(self) -> bool:
+        """True when the lesson hides or locks something or has text to show."""
+        return bool(self.modes) or bool(self.lesson)
+
+    def groups_in(self, mode: ControlMode) -> list[str]:
+        """The control groups set to `mode`, in the Train page's order."""
+        return [group for group in CONTROL_GROUPS if self.modes.get(group) == mode]
+
+
 def control_mode(group: str) -> ControlMode:
     """How the Train page should show a control group in this session."""
     if group not in CONTROL_GROUPS:
         raise KeyError(f"unknown control group {group!r}")
     return st.session_state.get(CLASSROOM_KEY, {}).get(group, "open")
+
+
+def clean_lesson_text(text: str) -> str:
+    """Lesson text without control characters, trimmed to MAX_LESSON_CHARS."""
+    kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return kept.strip()[:MAX_LESSON_CHARS]
+
+
+def classroom_setup() -> ClassroomSetup:
+    """The session's classroom setup (empty when no lesson link was opened)."""
+    modes = st.session_state.get(CLASSROOM_KEY, {})
+    return ClassroomSetup(dict(modes), st.session_state.get(LESSON_TEXT_KEY, ""))
+
+
+def set_classroom(setup: ClassroomSetup) -> None:
+    """Make `setup` the session's classroom mode (an empty setup leaves classroom mode)."""
+    st.session_state[CLASSROOM_KEY] = {group: mode for group, mode in setup.modes.items() if mode != "open"}
+    st.session_state[LESSON_TEXT_KEY] = clean_lesson_text(setup.lesson)
+
+
+def leave_classroom() -> None:
+    """Show every control again and drop the lesson text."""
+    set_classroom(ClassroomSetup())
+
+
+def render_lesson_card() -> None:
+    """In the sidebar: the lesson text (as plain text), what is hidden or locked, and a way out."""
+    setup = classroom_setup()
+    if not setup.active:
+        return
+    with st.sidebar:
+        st.subheader("Lesson")
+        if setup.lesson:
+            st.text(setup.lesson)
+        for mode, verb in (("hidden", "Hidden"), ("locked", "Locked")):
+            groups = setup.groups_in(mode)
+            if groups:
+                st.caption(f"{verb} by the teacher: " + ", ".join(CONTROL_GROUPS[g].lower() for g in groups))
+        st.button("Leave the lesson (show every control)", key="classroom_leave", on_click=leave_classroom)
+
+
+def render_teacher_form() -> ClassroomSetup:
+    """The teacher's choices: open, locked or hidden per control group, and the lesson text."""
+    current = classroom_setup()
+    modes: dict[str, ControlMode] = {}
+    columns = st.columns(3)
+    for index, (group, label) in enumerate(CONTROL_GROUPS.items()):
+        with columns[index % 3]:
+            choice = st.radio(
+                label,
+                MODES,
+                index=MODES.index(current.modes.get(group, "open")),
+                horizontal=True,
+                key=f"teacher_mode_{group}",
+            )
+        if choice != "open":
+            modes[group] = choice
+    lesson = st.text_area(
+        "Lesson text (plain text, shown to learners as written)",
+        value=current.lesson,
+        max_chars=MAX_LESSON_CHARS,
+        key="teacher_lesson",
+        placeholder="e.g. Train once, then raise the abnormal share to 30 %. What happens to the AUC, and why?",
+    )
+    return ClassroomSetup(modes, clean_lesson_text(lesson))

@@ -1,0 +1,121 @@
+"""Built-in lessons (a setup plus one question each) and the teacher's lesson-link builder.
+
+A lesson is an ordinary share link: settings, threshold strategy and a classroom setup that hides
+what the question does not need. The Home page lists them; the Teacher page builds new ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from anomaly_core import TrainConfig
+from ui.classroom import CONTROL_GROUPS, ClassroomSetup, render_teacher_form
+from ui.presets import PRESETS
+from ui.settings import LabSettings, get_settings
+from ui.share import current_state, share_url
+from ui.share_codec import THRESHOLD_STRATEGIES, SharedState, encode_params
+
+
+@dataclass(frozen=True)
+class Lesson:
+    key: str
+    title: str
+    question: str  # the setup in a sentence, then the one question for the learner
+    state: SharedState
+
+
+def _only_open(*groups: str, locked: tuple[str, ...] = ()) -> dict[str, str]:
+    """Hide every control group except `groups`; lock `locked`."""
+    return {g: ("locked" if g in locked else "hidden") for g in CONTROL_GROUPS if g not in groups}
+
+
+def _lesson(key: str, title: str, question: str, settings: LabSettings, modes: dict[str, str], threshold: str) -> Lesson:
+    return Lesson(key, title, question, SharedState(settings, threshold, ClassroomSetup(modes, question)))
+
+
+LESSONS: tuple[Lesson, ...] = (
+    _lesson(
+        "contaminated",
+        "Contaminated training",
+        "Train once as set (no abnormal beats in training) and note the test AUC. Then set the abnormal share to "
+        "10 %, 30 % and 50 %, training each time. Question: why does the AUC fall when abnormal beats hide in the "
+        "training data?",
+        LabSettings(),
+        _only_open("abnormal", "seed", locked=("seed",)),
+        "mean_std",
+    ),
+    _lesson(
+        "bottleneck",
+        "How small can the bottleneck be?",
+        "The bottleneck is the narrowest layer: the model must describe a whole beat with that many numbers. "
+        "Shrink it step by step (16, 8, 4, 2, 1), training each time. Question: at which size does the test "
+        "AUC start to drop, and what do normal beats' reconstructions look like then?",
+        LabSettings(train=TrainConfig(epochs=30)),
+        _only_open("layers"),
+        "mean_std",
+    ),
+    _lesson(
+        "lr_too_high",
+        "Learning rate too high",
+        "Train with a learning rate of 10 and watch the loss. Then divide the learning rate by 10 until "
+        "training works. Question: what is the largest learning rate that still trains well, and what does the "
+        "loss curve look like just above it?",
+        LabSettings(train=TrainConfig(learning_rate=10.0, optimizer="sgd_momentum")),
+        _only_open("learning_rate", "optimizer", locked=("optimizer",)),
+        "mean_std",
+    ),
+    _lesson(
+        "threshold",
+        "Threshold trade-off",
+        "Train the model as set, then open Evaluate and move the threshold by hand. Question: if at most 1 in "
+        "100 normal beats may raise a false alarm, how many abnormal beats do you miss?",
+        LabSettings(),
+        {group: "locked" for group in CONTROL_GROUPS},
+        "manual",
+    ),
+)
+LESSONS_BY_KEY: dict[str, Lesson] = {lesson.key: lesson for lesson in LESSONS}
+
+
+def lesson_params(lesson: Lesson) -> dict[str, str]:
+    """The query parameters of a lesson's link."""
+    return encode_params(lesson.state)
+
+
+def render_lesson_links() -> None:
+    """For the Home page: one link per built-in lesson, with its question."""
+    for lesson in LESSONS:
+        st.page_link("pages/train.py", label=lesson.title, icon="🎓", query_params=lesson_params(lesson))
+        st.caption(lesson.question)
+
+
+def _base_settings() -> LabSettings:
+    """The settings a new lesson starts from: this session's, or a preset's."""
+    options = {"session": "The settings in this session (set them on the Train page)"}
+    options.update({key: f"Preset: {preset.title}" for key, preset in PRESETS.items()})
+    choice = st.selectbox("Start from", list(options), format_func=options.__getitem__, key="teacher_base")
+    return get_settings() if choice == "session" else PRESETS[choice].settings
+
+
+def render_lesson_builder() -> None:
+    """For the Teacher page: settings, hidden or locked controls and lesson text, turned into one link."""
+    settings = _base_settings()
+    strategies = list(THRESHOLD_STRATEGIES)
+    threshold = st.selectbox(
+        "Threshold strategy on the Evaluate page",
+        strategies,
+        index=strategies.index(current_state().threshold_strategy),
+        format_func=THRESHOLD_STRATEGIES.__getitem__,
+        key="teacher_threshold",
+    )
+    st.subheader("What learners may change")
+    setup = render_teacher_form()
+    state = SharedState(settings, threshold, setup)
+    st.subheader("The lesson link")
+    st.code(share_url(state, current_page="teacher"), language=None, wrap_lines=True)
+    if setup.lesson:
+        st.caption("Learners will read:")
+        st.text(setup.lesson)
+    st.page_link("pages/train.py", label="Open it here, as a learner would", icon="🎓", query_params=encode_params(state))
