@@ -1,0 +1,41 @@
+"""Draw page in a real browser: a mouse stroke on the canvas gets a verdict, and Clear empties it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_healthy, open_page, screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def _draw_beat(page, box: dict) -> None:
+    """A flat line with one tall peak, drawn with the mouse across 90 % of the canvas."""
+    left, top, width, height = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(left + 0.05 * width, top + 0.55 * height)
+    page.mouse.down()
+    for i in range(1, 46):
+        fraction = 0.05 + 0.9 * i / 45
+        rise = 0.35 if 20 <= i <= 23 else 0.0
+        page.mouse.move(left + fraction * width, top + (0.55 - rise) * height, steps=2)
+    page.mouse.up()
+
+
+def test_drawing_a_stroke_shows_a_verdict_and_clear_empties_the_canvas(page) -> None:
+    open_page(page, "draw")
+    expect(page.get_by_text("The canvas is empty")).to_be_visible()
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.wait_for(state="visible", timeout=20_000)
+    _draw_beat(page, canvas.bounding_box())
+    verdict = page.locator(".st-key-draw_drawn_result [data-testid='stMetricValue']").first
+    expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"), timeout=20_000)
+    expect(page.get_by_text("The canvas is empty")).to_have_count(0)
+    assert_healthy(page)
+    page.locator(".st-key-draw_drawn_result").screenshot(
+        path=str(screenshot(page, "draw-verdict").with_name("draw-verdict-result.png"))
+    )
+    page.locator(".st-key-draw_clear button").click()
+    expect(page.get_by_text("The canvas is empty")).to_be_visible(timeout=20_000)
+    expect(page.locator(".st-key-draw_drawn_result")).to_have_count(0)
+    assert_healthy(page)
