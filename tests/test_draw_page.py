@@ -113,6 +113,20 @@ def test_threshold_decides_the_verdict(at: AppTest, ready) -> None:
     assert _metrics(at, "draw_drawn")["Threshold"] == "0.00000"
 
 
+def test_threshold_starts_from_the_evaluate_pages_threshold_for_the_same_model(ready) -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["eval_cache"] = (ready, None)
+    at.session_state["eval_threshold"] = 0.004
+    at.run()
+    assert at.slider(key="draw_threshold").value == pytest.approx(0.004)
+    at.session_state["eval_threshold"] = 0.002  # moved on the Evaluate page: the Draw page follows
+    at.run()
+    assert at.slider(key="draw_threshold").value == pytest.approx(0.002)
+    at.session_state["eval_cache"] = (object(), None)  # evaluated another model: back to this model's suggestion
+    at.run()
+    assert at.slider(key="draw_threshold").value == pytest.approx(ready.threshold, rel=1e-6)
+
+
 def test_bending_a_normal_beat_raises_its_score_and_reset_undoes_it(at: AppTest, ready) -> None:
     bent_score = lambda: float(_metrics(at, "draw_bent")["Anomaly score"])  # noqa: E731
     start = bent_score()

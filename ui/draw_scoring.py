@@ -14,6 +14,10 @@ from ui.state import ActiveModel
 
 THRESHOLD_KEY = "draw_threshold"
 THRESHOLD_OWNER_KEY = "draw_threshold_model"
+EVALUATE_CACHE_KEY, EVALUATE_THRESHOLD_KEY = (
+    "eval_cache",
+    "eval_threshold",
+)  # read only: the Evaluate page's (model, …) and threshold
 
 
 @dataclass(frozen=True)
@@ -56,19 +60,29 @@ def verdict(score: float, threshold: float) -> str:
     return "Anomaly" if score > threshold else "Normal"
 
 
-def threshold_range(current: ActiveModel) -> tuple[float, float]:
-    """Slider bounds for the threshold: 0 to a little past almost every test score and the suggested threshold."""
-    top = max(float(np.percentile(current.test_scores, 99.5)), current.threshold) * 1.5
+def threshold_range(current: ActiveModel, start: float) -> tuple[float, float]:
+    """Slider bounds for the threshold: 0 to well past almost every test score and the starting threshold."""
+    top = max(float(np.percentile(current.test_scores, 99.5)), current.threshold, start) * 1.5
     return 0.0, float(f"{top:.3g}")
 
 
+def starting_threshold(current: ActiveModel) -> float:
+    """The threshold set on the Evaluate page for this same model, else the model's suggested one."""
+    cached = st.session_state.get(EVALUATE_CACHE_KEY)
+    evaluated = isinstance(cached, tuple) and len(cached) == 2 and cached[0] is current
+    if evaluated and isinstance(st.session_state.get(EVALUATE_THRESHOLD_KEY), float | int):
+        return float(st.session_state[EVALUATE_THRESHOLD_KEY])
+    return float(current.threshold)
+
+
 def render_threshold(current: ActiveModel) -> float:
-    """The threshold slider, reset to the model's suggested threshold whenever the model changes."""
-    owner = f"{current.name}#{id(current.model)}"
-    low, high = threshold_range(current)
+    """The threshold slider; it starts again from `starting_threshold` when the model or the Evaluate threshold changes."""
+    start = starting_threshold(current)
+    owner = (current.name, id(current.model), start)
+    low, high = threshold_range(current, start)
     if st.session_state.get(THRESHOLD_OWNER_KEY) != owner or THRESHOLD_KEY not in st.session_state:
         st.session_state[THRESHOLD_OWNER_KEY] = owner
-        st.session_state[THRESHOLD_KEY] = min(float(current.threshold), high)
+        st.session_state[THRESHOLD_KEY] = float(np.clip(start, low, high))
     return st.slider(
         "Threshold: beats scoring above it are called anomalies",
         min_value=low,
@@ -76,7 +90,8 @@ def render_threshold(current: ActiveModel) -> float:
         step=high / 500,
         format="%.5f",
         key=THRESHOLD_KEY,
-        help=f"Starts at the model's suggestion ({current.threshold:.5f}: mean + 1 std of its training errors).",
+        help=f"Starts at the Evaluate page's threshold, or at the model's suggestion ({current.threshold:.5f}: mean + 1 std of "
+        "its training errors).",
     )
 
 
