@@ -1,10 +1,15 @@
-"""The sidebar card that shows the session's current model on every page."""
+"""The sidebar: the session's current model on every page, and its model file (download / upload)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui.state import active_model, architecture_label
+from anomaly_core import ModelFileError
+from ui.model_file import model_file_bytes, model_from_upload
+from ui.state import active_model, architecture_label, remember_trained_model, set_active_model
+
+UPLOAD_KEY = "model_upload"
+UPLOADED_ID_KEY = "model_upload_done"
 
 
 def render_model_card() -> None:
@@ -15,3 +20,28 @@ def render_model_card() -> None:
         st.markdown(f"**{current.name}**")
         st.text(architecture_label(current.config))
         st.text(f"{current.epochs} epochs · test AUC {current.summary.auc:.3f}")
+        with st.expander("Model file"):
+            _render_model_file(current)
+
+
+def _render_model_file(current) -> None:
+    st.download_button(
+        "Download this model",
+        data=model_file_bytes(current),
+        file_name="anomaly-lab-model.safetensors",
+        mime="application/octet-stream",
+        key="model_download",
+        help="Weights plus config, scaler and data split as JSON metadata (safetensors: no code inside).",
+    )
+    upload = st.file_uploader("Use a model file", type=["safetensors"], key=UPLOAD_KEY)
+    if upload is None or st.session_state.get(UPLOADED_ID_KEY) == upload.file_id:
+        return
+    try:
+        model = model_from_upload(upload.name, upload.getvalue())
+    except ModelFileError as error:
+        st.error(f"This file was refused: {error}. Upload a model downloaded from Anomaly Lab.")
+        return
+    st.session_state[UPLOADED_ID_KEY] = upload.file_id
+    set_active_model(model)
+    remember_trained_model(model)
+    st.rerun()
