@@ -30,7 +30,14 @@ THRESHOLD_STRATEGIES: dict[str, str] = {
     "manual": "Set by hand",
 }
 DEFAULT_THRESHOLD = "mean_std"
-MAX_SEED = 2**32 - 1
+PAGE_LIMITS: dict[tuple[str, str], tuple[float, float]] = {  # narrower than the core: the Train page's widget ranges
+    ("train", "epochs"): (1, 2000),
+    ("train", "seed"): (0, 2**31 - 1),
+    ("data", "seed"): (0, 2**31 - 1),
+    ("model", "dropout"): (0.0, 0.5),
+    ("model", "input_noise"): (0.0, 0.5),
+}
+PAGE_MAX_LAYERS = 6  # the Train page's composer edits 1 to 6 encoder layers
 SECTIONS: dict[str, type] = {"model": ModelConfig, "train": TrainConfig, "data": DataConfig}
 NOT_SHARED = {("model", "input_length")}  # fixed by the data: ECG5000 beats have 140 values
 
@@ -162,10 +169,13 @@ def _write_value(value: Any, kind: str) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def check_seed(name: str, value: Any) -> None:
-    """Seeds must be whole numbers numpy and torch both accept; ValueError otherwise."""
-    if name == "seed" and not (isinstance(value, int) and 0 <= value <= MAX_SEED):
-        raise ValueError(f"seed: choose a whole number from 0 to {MAX_SEED}")
+def check_page_limits(section: str, name: str, value: Any) -> None:
+    """ValueError for a value the core accepts but the Train page's widgets cannot show."""
+    low, high = PAGE_LIMITS.get((section, name), (-math.inf, math.inf))
+    if isinstance(value, int | float) and not low <= value <= high:
+        raise ValueError(f"{name}: choose {low:g} to {high:g}")
+    if (section, name) == ("model", "encoder_hidden") and isinstance(value, tuple) and len(value) > PAGE_MAX_LAYERS:
+        raise ValueError(f"{name}: give 1 to {PAGE_MAX_LAYERS} layers")
 
 
 def _short(text: str) -> str:
@@ -198,7 +208,6 @@ def encode_params(state: SharedState) -> dict[str, str]:
 def _decode_field(param: Param, text: str) -> Any:
     """The value written in the link, or ValueError saying why it cannot be read."""
     value = READERS[param.kind](text)
-    check_seed(param.field, value)
     return value
 
 
@@ -209,6 +218,8 @@ def _build_section(
     cls = SECTIONS[section]
     while True:
         try:
+            for name, value in values.items():
+                check_page_limits(section, name, value)
             config = cls(**values)
             if check is not None:
                 check(config)
