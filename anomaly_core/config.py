@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid")
 OUTPUT_ACTIVATIONS = ("sigmoid", "linear", "tanh")
 INITS = ("xavier", "kaiming", "default")
-FAMILIES = ("dense",)
+FAMILIES = ("dense", "vae", "conv", "lstm")
+VAE_SCORES = ("reconstruction", "elbo")
 OPTIMIZERS = ("adam", "adamax", "adadelta", "rmsprop", "sgd", "sgd_momentum")
 REGULARIZERS = ("none", "l1", "l2", "l1_l2")
 LOSSES = ("mse", "mae", "msle")
@@ -18,6 +19,11 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 
 MAX_LAYERS = 8
 MAX_UNITS = 512
+MAX_CONV_LAYERS = 4
+MAX_CHANNELS = 128
+MAX_KERNEL = 15
+MAX_STRIDE = 4
+MAX_LSTM_LAYERS = 3
 
 
 def _require(condition: bool, field: str, message: str) -> None:
@@ -27,6 +33,10 @@ def _require(condition: bool, field: str, message: str) -> None:
 
 def _require_choice(value: str, field: str, choices: tuple[str, ...]) -> None:
     _require(value in choices, field, f"{value!r} is not one of {', '.join(choices)}")
+
+
+def _require_int(value: Any, field: str, low: int, high: int) -> None:
+    _require(isinstance(value, int) and low <= value <= high, field, f"must be a whole number {low} to {high}, got {value!r}")
 
 
 def _check_layers(sizes: tuple[int, ...], field: str) -> None:
@@ -74,9 +84,18 @@ class ModelConfig:
     batch_norm: bool = False
     init: str = "xavier"
     input_noise: float = 0.0  # std of Gaussian noise added to inputs while training (denoising)
+    vae_beta: float = 0.003  # weight of the KL term (per beat, divided by input_length like the error)
+    vae_score: str = "reconstruction"  # or "elbo": reconstruction error plus the weighted KL term
+    conv_channels: tuple[int, ...] = (16, 32)
+    conv_kernel: int = 7
+    conv_stride: int = 2
+    lstm_hidden: int = 32
+    lstm_layers: int = 1
+    lstm_chunk: int = 4  # time steps fed to the LSTM at once: 140 steps become 35, four times faster
 
     def __post_init__(self) -> None:
         _require_choice(self.family, "family", FAMILIES)
+        self._check_family_options()
         _require(isinstance(self.input_length, int) and 8 <= self.input_length <= 4096, "input_length", "must be 8 to 4096")
         _check_layers(tuple(self.encoder_hidden), "encoder_hidden")
         if self.decoder_hidden is not None:
@@ -89,6 +108,36 @@ class ModelConfig:
         _require_choice(self.init, "init", INITS)
         _require(0.0 <= self.dropout < 1.0, "dropout", "must be at least 0 and below 1")
         _require(0.0 <= self.input_noise <= 1.0, "input_noise", "must be between 0 and 1")
+
+    def _check_family_options(self) -> None:
+        """Ranges of the VAE, convolutional and LSTM options, and combinations a family cannot use."""
+        _require(math.isfinite(self.vae_beta) and 0.0 <= self.vae_beta <= 100.0, "vae_beta", "must be between 0 and 100")
+        _require_choice(self.vae_score, "vae_score", VAE_SCORES)
+        _require(self.vae_score == "reconstruction" or self.family == "vae", "vae_score", "'elbo' needs the vae family")
+        channels = tuple(self.conv_channels)
+        _require(1 <= len(channels) <= MAX_CONV_LAYERS, "conv_channels", f"give 1 to {MAX_CONV_LAYERS} layers")
+        for channel in channels:
+            _require_int(channel, "conv_channels", 1, MAX_CHANNELS)
+        _require_int(self.conv_kernel, "conv_kernel", 2, MAX_KERNEL)
+        _require_int(self.conv_stride, "conv_stride", 1, MAX_STRIDE)
+        _require(self.conv_stride <= self.conv_kernel, "conv_stride", "must not exceed conv_kernel (steps would be skipped)")
+        _require_int(self.lstm_hidden, "lstm_hidden", 1, 256)
+        _require_int(self.lstm_layers, "lstm_layers", 1, MAX_LSTM_LAYERS)
+        _require_int(self.lstm_chunk, "lstm_chunk", 1, 20)
+        if self.family in ("conv", "lstm"):
+            _require(not self.batch_norm, "batch_norm", f"the {self.family} family has no batch-norm option; use dense or vae")
+        if self.family == "lstm":
+            _require(self.input_length % self.lstm_chunk == 0, "lstm_chunk", f"must divide input_length {self.input_length}")
+        if self.family == "conv":
+            _require(self.conv_lengths[-1] >= 1, "conv_stride", "shrinks the signal to nothing; use fewer layers or less stride")
+
+    @property
+    def conv_lengths(self) -> tuple[int, ...]:
+        """Signal length after each convolution of the encoder, starting with the input length."""
+        lengths, pad = [self.input_length], self.conv_kernel // 2
+        for _ in self.conv_channels:
+            lengths.append((lengths[-1] + 2 * pad - self.conv_kernel) // self.conv_stride + 1)
+        return tuple(lengths)
 
     @property
     def decoder_sizes(self) -> tuple[int, ...]:

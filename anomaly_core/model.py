@@ -1,8 +1,9 @@
-"""Autoencoder modules built from a ModelConfig."""
+"""Autoencoder modules built from a ModelConfig: dense (and denoising), variational, 1-D convolutional and LSTM."""
 
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from .config import ModelConfig
@@ -40,6 +41,12 @@ def _initialise(module: nn.Module, scheme: str) -> None:
         nn.init.zeros_(module.bias)
 
 
+def _dense_decoder(cfg: ModelConfig) -> nn.Sequential:
+    """Latent code back to input_length values through the (mirrored) decoder sizes."""
+    sizes = [cfg.latent_size, *cfg.decoder_sizes]
+    return nn.Sequential(*_dense_stack(sizes, cfg), nn.Linear(sizes[-1], cfg.input_length), _ACTIVATIONS[cfg.output_activation]())
+
+
 class DenseAutoencoder(nn.Module):
     """Fully connected encoder to a bottleneck and decoder back to the input length."""
 
@@ -48,12 +55,7 @@ class DenseAutoencoder(nn.Module):
         self.config = cfg
         enc_sizes = [cfg.input_length, *cfg.encoder_hidden]
         self.encoder = nn.Sequential(*_dense_stack(enc_sizes, cfg), nn.Linear(enc_sizes[-1], cfg.latent_size))
-        dec_sizes = [cfg.latent_size, *cfg.decoder_sizes]
-        self.decoder = nn.Sequential(
-            *_dense_stack(dec_sizes, cfg),
-            nn.Linear(dec_sizes[-1], cfg.input_length),
-            _ACTIVATIONS[cfg.output_activation](),
-        )
+        self.decoder = _dense_decoder(cfg)
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """(batch, length) -> (batch, latent)"""
@@ -68,11 +70,138 @@ class DenseAutoencoder(nn.Module):
         return self.decode(self.encode(x))
 
 
-def build_model(cfg: ModelConfig, seed: int = 0) -> DenseAutoencoder:
-    """The same config and seed always give the same initial weights."""
+class VariationalAutoencoder(DenseAutoencoder):
+    """Dense encoder to a mean and log-variance; samples the code while training, uses the mean otherwise."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        nn.Module.__init__(self)
+        self.config = cfg
+        self.encoder = nn.Sequential(*_dense_stack([cfg.input_length, *cfg.encoder_hidden], cfg))
+        self.mean = nn.Linear(cfg.encoder_hidden[-1], cfg.latent_size)
+        self.log_var = nn.Linear(cfg.encoder_hidden[-1], cfg.latent_size)
+        self.decoder = _dense_decoder(cfg)
+        self.last_kl: torch.Tensor | None = None
+
+    def posterior(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(batch, length) -> mean and log-variance, each (batch, latent)"""
+        hidden = self.encoder(x)
+        return self.mean(hidden), self.log_var(hidden).clamp(-10.0, 10.0)
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, length) -> the posterior means (batch, latent)"""
+        return self.posterior(x)[0]
+
+    def kl_per_beat(self, mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+        """KL(q(z|x) || N(0, I)) of each beat (batch,), scaled by beta / length like the per-step error."""
+        kl = 0.5 * (mean.square() + log_var.exp() - 1.0 - log_var).sum(dim=1)
+        return self.config.vae_beta * kl / self.config.input_length
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, length) -> reconstruction (batch, length); in training mode the code is sampled."""
+        mean, log_var = self.posterior(x)
+        z = mean
+        if self.training:
+            z = mean + torch.randn_like(mean) * (0.5 * log_var).exp()  # reparameterisation
+        self.last_kl = self.kl_per_beat(mean, log_var)
+        return self.decode(z)
+
+    def extra_loss(self) -> torch.Tensor:
+        """The weighted KL term of the last forward pass, averaged over its batch."""
+        return self.last_kl.mean()
+
+    def extra_score(self, x: torch.Tensor) -> torch.Tensor | None:
+        """What the negative-ELBO score adds to the reconstruction error (batch,), or None."""
+        return self.kl_per_beat(*self.posterior(x)) if self.config.vae_score == "elbo" else None
+
+
+class ConvAutoencoder(nn.Module):
+    """Strided Conv1d stack to a dense code and the mirrored transposed stack back to input_length steps."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        self.config = cfg
+        channels, lengths = [1, *cfg.conv_channels], cfg.conv_lengths
+        k, s, p = cfg.conv_kernel, cfg.conv_stride, cfg.conv_kernel // 2
+        act = _ACTIVATIONS[cfg.activation]
+        down: list[nn.Module] = []
+        for c_in, c_out in zip(channels[:-1], channels[1:]):
+            down += [nn.Conv1d(c_in, c_out, k, stride=s, padding=p), act()]
+        self.encoder = nn.Sequential(*down, nn.Flatten(), nn.Linear(channels[-1] * lengths[-1], cfg.latent_size))
+        self.expand = nn.Sequential(nn.Linear(cfg.latent_size, channels[-1] * lengths[-1]), act())
+        up: list[nn.Module] = []
+        for i in range(len(cfg.conv_channels), 0, -1):
+            extra = (lengths[i - 1] + 2 * p - k) % s  # output_padding that restores the encoder's length exactly
+            up.append(nn.ConvTranspose1d(channels[i], channels[i - 1], k, stride=s, padding=p, output_padding=extra))
+            up.append(act() if i > 1 else nn.Identity())
+        self.decoder = nn.Sequential(*up)
+        self.output = _ACTIVATIONS[cfg.output_activation]()
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, length) -> (batch, latent)"""
+        return self.encoder(x.unsqueeze(1))
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """(batch, latent) -> (batch, length), cropped or padded at the end to exactly input_length."""
+        cfg = self.config
+        h = self.expand(z).view(len(z), cfg.conv_channels[-1], cfg.conv_lengths[-1])  # (batch, channels, steps)
+        return self.output(_fit_length(self.decoder(h).squeeze(1), cfg.input_length))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, length) -> reconstruction (batch, length)"""
+        return self.decode(self.encode(x))
+
+
+def _fit_length(y: torch.Tensor, length: int) -> torch.Tensor:
+    """(batch, steps) -> (batch, length): crop the end, or repeat the last step."""
+    if y.shape[1] >= length:
+        return y[:, :length]
+    return F.pad(y.unsqueeze(1), (0, length - y.shape[1]), mode="replicate").squeeze(1)
+
+
+class LstmAutoencoder(nn.Module):
+    """Sequence to sequence: an LSTM reads chunks of steps into a code, another unrolls it back."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        self.config = cfg
+        chunk, hidden = cfg.lstm_chunk, cfg.lstm_hidden
+        self.reader = nn.LSTM(chunk, hidden, num_layers=cfg.lstm_layers, batch_first=True)
+        self.to_code = nn.Linear(hidden, cfg.latent_size)
+        self.writer = nn.LSTM(cfg.latent_size, hidden, num_layers=cfg.lstm_layers, batch_first=True)
+        self.to_chunk = nn.Linear(hidden, chunk)
+        self.output = _ACTIVATIONS[cfg.output_activation]()
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, length) -> (batch, latent): the reader's last hidden state, projected"""
+        chunks = x.view(len(x), -1, self.config.lstm_chunk)  # (batch, steps / chunk, chunk)
+        _, (hidden, _) = self.reader(chunks)
+        return self.to_code(hidden[-1])
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """(batch, latent) -> (batch, length): the code is fed at every chunk"""
+        steps = self.config.input_length // self.config.lstm_chunk
+        out, _ = self.writer(z.unsqueeze(1).expand(-1, steps, -1).contiguous())  # (batch, steps, hidden)
+        return self.output(self.to_chunk(out).reshape(len(z), -1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, length) -> reconstruction (batch, length)"""
+        return self.decode(self.encode(x))
+
+
+Autoencoder = DenseAutoencoder | VariationalAutoencoder | ConvAutoencoder | LstmAutoencoder
+_FAMILIES: dict[str, type[nn.Module]] = {
+    "dense": DenseAutoencoder,
+    "vae": VariationalAutoencoder,
+    "conv": ConvAutoencoder,
+    "lstm": LstmAutoencoder,
+}
+
+
+def build_model(cfg: ModelConfig, seed: int = 0) -> Autoencoder:
+    """The same config and seed always give the same initial weights, for every family."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        model = DenseAutoencoder(cfg)
+        model = _FAMILIES[cfg.family](cfg)
         model.apply(lambda m: _initialise(m, cfg.init))
     return model.eval()
 

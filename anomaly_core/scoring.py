@@ -21,6 +21,14 @@ def elementwise_error(reconstruction: torch.Tensor, target: torch.Tensor, kind: 
     raise ValueError(f"loss: {kind!r} is not one of mse, mae, msle")
 
 
+def beat_scores(model: nn.Module, x: torch.Tensor, kind: str) -> torch.Tensor:
+    """(batch, length) tensor -> one score per beat (batch,): the mean error, plus a family's extra term (VAE ELBO)."""
+    scores = elementwise_error(model(x), x, kind).mean(dim=1)
+    extra_score = getattr(model, "extra_score", None)
+    extra = extra_score(x) if extra_score is not None else None
+    return scores if extra is None else scores + extra
+
+
 def _as_batch(model: nn.Module, signals: np.ndarray) -> torch.Tensor:
     array = np.asarray(signals, dtype=np.float32)
     if array.ndim == 1:
@@ -51,10 +59,9 @@ def per_step_errors(model: nn.Module, signals: np.ndarray, kind: str = "mse") ->
 
 @torch.no_grad()
 def anomaly_scores(model: nn.Module, signals: np.ndarray, kind: str = "mse") -> np.ndarray:
-    """Scaled signals (n, length) -> one reconstruction error per signal (n,)."""
+    """Scaled signals (n, length) -> one score per signal (n,): the reconstruction error (VAE: or the negative ELBO)."""
     model.eval()
-    x = _as_batch(model, signals)
-    return elementwise_error(model(x), x, kind).mean(dim=1).cpu().numpy().astype(np.float64)
+    return beat_scores(model, _as_batch(model, signals), kind).cpu().numpy().astype(np.float64)
 
 
 @torch.no_grad()

@@ -13,7 +13,7 @@ from torch import nn
 
 from .config import TrainConfig
 from .data import EcgSplit
-from .scoring import elementwise_error
+from .scoring import beat_scores, elementwise_error
 
 DIVERGENCE_FACTOR = 3.0  # validation loss this many times the untrained model's counts as divergence
 
@@ -82,6 +82,7 @@ class Trainer:
         self.device, self.device_notice = available_device(cfg.device)
         self.model, self.cfg = model.to(self.device), cfg
         self.optimizer = _make_optimizer(self.model, cfg)
+        self.extra_loss = getattr(self.model, "extra_loss", None)  # a family's own loss term (the VAE's KL), or None
         self.generator = torch.Generator(device=self.device).manual_seed(cfg.seed)
         self.x_train = torch.from_numpy(split.x_train).to(self.device)
         self.x_val = torch.from_numpy(split.x_val).to(self.device)
@@ -114,8 +115,11 @@ class Trainer:
             batch = self.x_train[order[start : start + size]]
             reconstruction = self.model(self._noisy(batch))
             loss = elementwise_error(reconstruction, batch, self.cfg.loss).mean()
+            objective = loss + self._penalty()
+            if self.extra_loss is not None:
+                objective = objective + self.extra_loss()
             self.optimizer.zero_grad(set_to_none=True)
-            (loss + self._penalty()).backward()
+            objective.backward()
             self.optimizer.step()
             total += loss.detach() * len(batch)
             self.steps += 1
@@ -126,13 +130,18 @@ class Trainer:
         self.model.eval()
         return elementwise_error(self.model(x), x, self.cfg.loss).mean(dim=1)
 
+    @torch.no_grad()
+    def _scores(self, x: torch.Tensor) -> np.ndarray:
+        self.model.eval()
+        return beat_scores(self.model, x, self.cfg.loss).cpu().numpy().astype(np.float64)
+
     def test_scores(self) -> np.ndarray:
-        """Anomaly scores of the test beats with the current weights."""
-        return self._errors(self.x_test).cpu().numpy().astype(np.float64)
+        """Anomaly scores of the test beats with the current weights (the same as anomaly_scores gives)."""
+        return self._scores(self.x_test)
 
     def train_scores(self) -> np.ndarray:
         """Anomaly scores of the training beats (the basis of the mean + k·std threshold)."""
-        return self._errors(self.x_train).cpu().numpy().astype(np.float64)
+        return self._scores(self.x_train)
 
     def fit(self, epochs: int | None = None) -> Iterator[EpochResult]:
         """Train `epochs` more epochs (default: the config's), yielding after each one."""
