@@ -107,19 +107,12 @@ def _densify(vertices: np.ndarray, step: float = 1.0) -> np.ndarray:
 
 
 def points_from_fabric(json_data: dict | None) -> tuple[np.ndarray, np.ndarray]:
-    """Points along every freehand path (and line) in a Fabric.js canvas JSON, as (x, y) in canvas pixels."""
-    chunks = []
-    for obj in (json_data or {}).get("objects", []) or []:
-        kind = str(obj.get("type", "")).lower()
-        if kind == "path":
-            vertices = _place_path(obj, _path_vertices(obj.get("path") or []))
-        elif kind == "line":
-            left, top = float(obj.get("left", 0.0)), float(obj.get("top", 0.0))
-            vertices = np.array([[obj.get("x1", 0.0), obj.get("y1", 0.0)], [obj.get("x2", 0.0), obj.get("y2", 0.0)]], float)
-            vertices = vertices - vertices.min(axis=0) + [left, top]
-        else:
-            continue
-        chunks.append(_densify(vertices))
+    """Points along every freehand path in a Fabric.js canvas JSON, as (x, y) in canvas pixels."""
+    chunks = [
+        _densify(_place_path(obj, _path_vertices(obj.get("path") or [])))
+        for obj in (json_data or {}).get("objects", []) or []
+        if str(obj.get("type", "")).lower() == "path"
+    ]
     if not chunks:
         return np.empty(0), np.empty(0)
     points = np.concatenate(chunks)

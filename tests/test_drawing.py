@@ -33,13 +33,15 @@ def _canvas_with(xs: np.ndarray, ys: np.ndarray, frame: CanvasFrame = FRAME, thi
 
 
 def _path(points: np.ndarray, stroke: float = 4.0) -> dict:
-    """A Fabric.js freehand path object through `points` as the pencil brush stores it (unmoved)."""
+    """A Fabric.js 7 freehand path through `points` as the 0.13 canvas sends it (unmoved; origin at its centre)."""
     commands = [["M", *points[0]]] + [["Q", *a, *(a + b) / 2] for a, b in zip(points[:-1], points[1:])] + [["L", *points[-1]]]
     low, high = points.min(axis=0), points.max(axis=0)
     return {
         "type": "Path",
-        "left": low[0] - stroke / 2,
-        "top": low[1] - stroke / 2,
+        "originX": "center",
+        "originY": "center",
+        "left": (low[0] + high[0]) / 2,
+        "top": (low[1] + high[1]) / 2,
         "width": high[0] - low[0],
         "height": high[1] - low[1],
         "strokeWidth": stroke,
@@ -121,6 +123,10 @@ def test_path_json_follows_the_stroke_and_its_move_on_the_canvas() -> None:
     moved = _path(points)
     moved["top"] += FRAME.row_of(-1.0) - FRAME.row_of(1.0)  # dragged down by 2 units with the edit tool
     np.testing.assert_allclose(signal_from_points(*points_from_fabric({"objects": [moved]}), FRAME).values, -1.0, atol=1e-4)
+    corner = _path(points) | {"originX": "left", "originY": "top"}  # older Fabric versions place paths by their corner
+    corner["left"] -= (corner["width"] + corner["strokeWidth"]) / 2
+    corner["top"] -= (corner["height"] + corner["strokeWidth"]) / 2
+    np.testing.assert_allclose(signal_from_points(*points_from_fabric({"objects": [corner]}), FRAME).values, 1.0, atol=1e-4)
 
 
 def test_hi_dpi_canvas_image_is_rescaled_to_the_frame() -> None:

@@ -32,9 +32,7 @@ def test_drawing_a_stroke_shows_a_verdict_and_clear_empties_the_canvas(page) -> 
     expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"), timeout=20_000)
     expect(page.get_by_text("The canvas is empty")).to_have_count(0)
     assert_healthy(page)
-    page.locator(".st-key-draw_drawn_result").screenshot(
-        path=str(screenshot(page, "draw-verdict").with_name("draw-verdict-result.png"))
-    )
+    screenshot(page, "draw-verdict")
     page.locator(".st-key-draw_clear button").click()
     expect(page.get_by_text("The canvas is empty")).to_be_visible(timeout=20_000)
     expect(page.locator(".st-key-draw_drawn_result")).to_have_count(0)
