@@ -27,7 +27,7 @@ class Lesson:
 
 
 def _only_open(*groups: str, locked: tuple[str, ...] = ()) -> dict[str, str]:
-    """Hide every control group except `groups`; lock `locked`."""
+    """Leave `groups` open, lock `locked` and hide every other control group."""
     return {g: ("locked" if g in locked else "hidden") for g in CONTROL_GROUPS if g not in groups}
 
 
@@ -43,7 +43,7 @@ LESSONS: tuple[Lesson, ...] = (
         "10 %, 30 % and 50 %, training each time. Question: why does the AUC fall when abnormal beats hide in the "
         "training data?",
         LabSettings(),
-        _only_open("abnormal", "seed", locked=("seed",)),
+        _only_open("abnormal", locked=("seed",)),
         "mean_std",
     ),
     _lesson(
@@ -63,7 +63,7 @@ LESSONS: tuple[Lesson, ...] = (
         "training works. Question: what is the largest learning rate that still trains well, and what does the "
         "loss curve look like just above it?",
         LabSettings(train=TrainConfig(learning_rate=10.0, optimizer="sgd_momentum")),
-        _only_open("learning_rate", "optimizer", locked=("optimizer",)),
+        _only_open("learning_rate", locked=("optimizer",)),
         "mean_std",
     ),
     _lesson(
