@@ -5,6 +5,7 @@ import streamlit as st
 from ui.home_demo import open_pending_demo_page, render_demo
 from ui.home_inference import render_inference
 from ui.home_intro import render_intro, render_ready_model
+from ui.lessons import render_lesson_links
 from ui.state import default_model
 
 
@@ -18,7 +19,8 @@ def render_home() -> None:
     render_intro(model)
     st.divider()
     render_demo()
-    # Lesson links: their own section goes here, after the demo, rendered by one function from its own ui module.
+    st.divider()
+    render_lesson_links()
 
 
 st.title("🫀 Anomaly Lab")

@@ -131,3 +131,12 @@ def test_the_teacher_page_turns_choices_into_a_link_that_reproduces_them() -> No
     assert decoded.classroom.lesson == LESSON_WITH_HTML
     assert decoded.settings.data.abnormal_fraction == 0.3 and decoded.threshold_strategy == "youden"
     assert at.session_state[THRESHOLD_KEY] == "mean_std"  # building a link does not change the teacher's own session
+
+
+def test_the_home_page_lists_every_lesson_as_a_train_page_link() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    links = [link.proto for link in at.get("page_link") if link.proto.page == "train" and link.proto.query_string]
+    assert [link.label for link in links] == [lesson.title for lesson in LESSONS]
+    for link, lesson in zip(links, LESSONS):
+        assert decode_params(dict(parse_qsl(link.query_string))) == (lesson.state, [])

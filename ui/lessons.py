@@ -73,7 +73,7 @@ LESSONS: tuple[Lesson, ...] = (
         "100 normal beats may raise a false alarm, how many abnormal beats do you miss?",
         LabSettings(),
         {group: "locked" for group in CONTROL_GROUPS},
-        "manual",
+        "mean_std",
     ),
 )
 LESSONS_BY_KEY: dict[str, Lesson] = {lesson.key: lesson for lesson in LESSONS}
@@ -86,6 +86,11 @@ def lesson_params(lesson: Lesson) -> dict[str, str]:
 
 def render_lesson_links() -> None:
     """For the Home page: one link per built-in lesson, with its question."""
+    st.subheader("Lessons for a class")
+    st.markdown(
+        "Each link opens the Train page set up for one question, with only the controls that question needs. "
+        "Share a link with a class as it is, or build your own on the **Teacher** page."
+    )
     for lesson in LESSONS:
         st.page_link("pages/train.py", label=lesson.title, icon="🎓", query_params=lesson_params(lesson))
         st.caption(lesson.question)

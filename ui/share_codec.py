@@ -27,8 +27,7 @@ THRESHOLD_STRATEGIES: dict[str, str] = {
     "percentile": "95th percentile of training errors",
     "best_f1": "Best F1 on the test beats",
     "youden": "Best Youden's J (ROC)",
-    "manual": "Set by hand",
-}
+}  # the names the Evaluate page's strategy_threshold() understands
 DEFAULT_THRESHOLD = "mean_std"
 PAGE_LIMITS: dict[tuple[str, str], tuple[float, float]] = {  # narrower than the core: the Train page's widget ranges
     ("train", "epochs"): (1, 2000),
