@@ -1,0 +1,180 @@
+"""Evaluate page under AppTest: the numbers on screen equal the core's at every threshold the learner can reach."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from anomaly_core import (
+    DataConfig,
+    ModelConfig,
+    ThresholdSweep,
+    TrainConfig,
+    Trainer,
+    build_model,
+    threshold_best_f1,
+    threshold_mean_std,
+    threshold_percentile,
+    threshold_youden,
+)
+from ui.evaluate_charts import outcome_histogram, threshold_metrics_figure
+from ui.evaluate_controls import CACHE_KEY, LOG_KEY, LOG_SLIDER_KEY, SLIDER_KEY, THRESHOLD_KEY
+from ui.evaluate_data import outcomes
+from ui.state import ACTIVE_MODEL_KEY, make_active_model
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "pages" / "evaluate.py")
+
+
+@pytest.fixture
+def at() -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    return app
+
+
+def shown_model(at: AppTest):
+    """The ActiveModel the page evaluates."""
+    return at.session_state[CACHE_KEY][0]
+
+
+def core_sweep(at: AppTest) -> ThresholdSweep:
+    """A fresh sweep of the shown model's test scores, independent of the page's cache."""
+    model = shown_model(at)
+    return ThresholdSweep(model.split.y_test, model.test_scores)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def assert_screen_matches_core(at: AppTest, threshold: float) -> None:
+    expected = core_sweep(at).at(threshold)
+    assert metric(at, "Precision") == f"{expected.precision:.3f}"
+    assert metric(at, "Recall") == f"{expected.recall:.3f}"
+    assert metric(at, "F1") == f"{expected.f1:.3f}"
+    assert metric(at, "FPR") == f"{expected.fpr:.3f}"
+
+
+def test_page_says_the_default_model_is_shown(at: AppTest) -> None:
+    assert "Ready default model" in at.info[0].value
+    assert shown_model(at).is_default
+    assert [m.label for m in at.metric] == ["Accuracy", "Precision", "Recall", "F1", "FPR", "FNR"]
+    assert at.session_state[THRESHOLD_KEY] == pytest.approx(shown_model(at).threshold)
+
+
+@pytest.mark.parametrize("fraction", [0.02, 0.05, 0.1, 0.3, 0.7])
+def test_slider_moves_precision_and_recall_like_the_core(at: AppTest, fraction: float) -> None:
+    slider = at.slider(key=SLIDER_KEY)
+    value = slider.min + fraction * (slider.max - slider.min)
+    at.slider(key=SLIDER_KEY).set_value(value).run()
+    assert not at.exception
+    assert at.session_state[THRESHOLD_KEY] == value
+    assert_screen_matches_core(at, value)
+    flagged = int((shown_model(at).test_scores >= value).sum())
+    assert f"{flagged} of {len(shown_model(at).test_scores)} test beats" in at.caption[0].value
+
+
+def test_extreme_thresholds_show_sane_numbers(at: AppTest) -> None:
+    slider = at.slider(key=SLIDER_KEY)
+    scores = shown_model(at).test_scores
+    assert slider.min < scores.min() and slider.max > scores.max()
+    at.slider(key=SLIDER_KEY).set_value(slider.max).run()
+    assert [m.value for m in at.metric][1:4] == ["0.000", "0.000", "0.000"]
+    assert "nothing is flagged" in at.warning[0].value
+    at.slider(key=SLIDER_KEY).set_value(slider.min).run()
+    assert metric(at, "Recall") == "1.000" and metric(at, "FPR") == "1.000"
+    assert "Every beat" in at.warning[0].value
+    for element in [*at.metric, *at.caption]:
+        assert "nan" not in str(element.value).lower() and "inf" not in str(element.value).lower()
+    assert not at.exception
+
+
+def test_strategy_buttons_set_the_expected_thresholds(at: AppTest) -> None:
+    model = shown_model(at)
+    y, scores = model.split.y_test, model.test_scores
+    at.number_input(key="eval_k").set_value(2.0).run()
+    at.number_input(key="eval_percentile").set_value(90.0).run()
+    expected = {
+        "eval_btn_mean_std": threshold_mean_std(model.train_scores, k=2.0),
+        "eval_btn_percentile": threshold_percentile(model.train_scores, percentile=90.0),
+        "eval_btn_best_f1": threshold_best_f1(y, scores),
+        "eval_btn_youden": threshold_youden(y, scores),
+    }
+    for button, threshold in expected.items():
+        at.button(key=button).click().run()
+        assert at.slider(key=SLIDER_KEY).value == pytest.approx(threshold, rel=1e-12)
+        assert at.session_state[THRESHOLD_KEY] == pytest.approx(threshold, rel=1e-12)
+        assert_screen_matches_core(at, threshold)
+    best = core_sweep(at).best_f1()[1]  # the last button pressed was Youden's; best F1 beats or ties it
+    assert float(metric(at, "F1")) <= round(best, 3)
+
+
+def test_best_f1_button_zeroes_the_deltas(at: AppTest) -> None:
+    at.button(key="eval_btn_best_f1").click().run()
+    assert all(m.delta in ("+0.000", "-0.000") for m in at.metric)
+
+
+def test_log_scale_slider_keeps_the_threshold_and_matches_the_core(at: AppTest) -> None:
+    at.button(key="eval_btn_best_f1").click().run()
+    best = at.session_state[THRESHOLD_KEY]
+    at.toggle(key=LOG_KEY).set_value(True).run()
+    assert at.slider(key=LOG_SLIDER_KEY).value == pytest.approx(math.log10(best))
+    assert at.session_state[THRESHOLD_KEY] == best  # switching scales does not move the threshold
+    at.slider(key=LOG_SLIDER_KEY).set_value(-3.2).run()
+    assert at.session_state[THRESHOLD_KEY] == pytest.approx(10**-3.2)
+    assert_screen_matches_core(at, 10**-3.2)
+    at.button(key="eval_btn_youden").click().run()  # a strategy in log mode moves the log slider
+    youden = threshold_youden(shown_model(at).split.y_test, shown_model(at).test_scores)
+    assert at.slider(key=LOG_SLIDER_KEY).value == pytest.approx(math.log10(youden))
+    assert_screen_matches_core(at, youden)
+
+
+def test_per_class_recall_and_sample_inspector(at: AppTest) -> None:
+    at.button(key="eval_btn_best_f1").click().run()
+    threshold = at.session_state[THRESHOLD_KEY]
+    model = shown_model(at)
+    per_class = at.dataframe[0].value
+    for row in per_class.itertuples():
+        in_class = model.test_scores[model.split.classes_test == row[1]]
+        assert row.beats == in_class.size and row.caught == int((in_class >= threshold).sum())
+    table = at.dataframe[1].value
+    assert list(table["score"]) == sorted(model.test_scores, reverse=True)
+    at.selectbox(key="eval_shown_outcome").set_value("FN").run()
+    missed = at.dataframe[1].value
+    assert len(missed) == core_sweep(at).at(threshold).fn and set(missed["outcome"]) == {"FN"}
+    assert (missed["score"] < threshold).all() and (missed["label"] == "abnormal").all()
+
+
+def test_a_trained_model_replaces_the_default(at: AppTest, default_split) -> None:
+    trainer = Trainer(build_model(ModelConfig(), seed=1), default_split, TrainConfig(epochs=2, seed=1, device="cpu"))
+    for _ in trainer.fit():
+        pass
+    trained = make_active_model("my 2-epoch model", trainer.model, default_split, "mse", epochs=2)
+    at.session_state[ACTIVE_MODEL_KEY] = trained
+    at.run()
+    assert not at.exception
+    assert "my 2-epoch model" in at.success[0].value
+    assert at.session_state[THRESHOLD_KEY] == pytest.approx(trained.threshold)  # a new model starts at its own threshold
+    assert_screen_matches_core(at, trained.threshold)
+    assert default_split.config == DataConfig(seed=0)
+
+
+def test_outcomes_and_figures_at_extreme_thresholds() -> None:
+    y = np.array([0, 0, 1, 1])
+    scores = np.array([0.1, 0.4, 0.35, 0.8])
+    assert list(outcomes(y, scores, 0.35)) == ["TN", "FP", "TP", "TP"]
+    assert list(outcomes(y, scores, 0.9)) == ["TN", "TN", "FN", "FN"]
+    sweep = ThresholdSweep(y, scores)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for threshold in (0.0, 1e-9, 0.35, 5.0):
+            for log_x in (False, True):
+                outcome_histogram(scores, y, threshold, log_x=log_x)
+                threshold_metrics_figure(sweep.curves()["threshold"], sweep.curves(), threshold, log_x=log_x)
+            assert all(math.isfinite(v) for v in sweep.at(threshold).as_dict().values())

@@ -1,0 +1,138 @@
+"""The Evaluate page's threshold state: one canonical threshold, the slider that shows it and the strategy buttons.
+
+`THRESHOLD_KEY` holds the exact threshold (it survives page changes, where Streamlit forgets widget keys).
+The slider (linear or log10) writes it in its `on_change`; strategy buttons write it and the slider's key
+in their `on_click`, so the slider jumps to the strategy's value on the same rerun.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from ui.evaluate_data import Evaluation, build_evaluation, decimals_for, slider_bounds, strategy_threshold
+from ui.state import ActiveModel
+
+CACHE_KEY = "eval_cache"
+THRESHOLD_KEY = "eval_threshold"
+SLIDER_KEY = "eval_threshold_slider"
+LOG_SLIDER_KEY = "eval_log_threshold_slider"
+LOG_KEY = "eval_log_scale"
+K_KEY = "eval_k"
+PERCENTILE_KEY = "eval_percentile"
+NOTE_KEY = "eval_strategy_note"
+STRATEGY_LABELS = {
+    "mean_std": "mean + k·std",
+    "percentile": "percentile",
+    "best_f1": "best F1",
+    "youden": "Youden's J",
+}
+
+
+def setdefault_keys() -> None:
+    """The session keys the Evaluate page reads, with their defaults."""
+    st.session_state.setdefault(LOG_KEY, False)
+    st.session_state.setdefault(K_KEY, 1.0)
+    st.session_state.setdefault(PERCENTILE_KEY, 95.0)
+    st.session_state.setdefault(NOTE_KEY, None)
+
+
+def evaluation_for(model: ActiveModel) -> Evaluation:
+    """This session's evaluation of `model`, built once; a new model starts at its suggested threshold."""
+    cached = st.session_state.get(CACHE_KEY)
+    if cached is not None and cached[0] is model:
+        return cached[1]
+    evaluation = build_evaluation(model)
+    st.session_state[CACHE_KEY] = (model, evaluation)
+    for key in (SLIDER_KEY, LOG_SLIDER_KEY):
+        st.session_state.pop(key, None)
+    st.session_state[NOTE_KEY] = None
+    st.session_state[THRESHOLD_KEY] = _clamp(evaluation, model.threshold)
+    return evaluation
+
+
+def _clamp(evaluation: Evaluation, threshold: float) -> float:
+    """The threshold moved into the slider's range (both scales), so every value can be shown."""
+    low, high, _ = slider_bounds(evaluation, log=True)
+    _, linear_high, _ = slider_bounds(evaluation, log=False)
+    return float(np.clip(threshold, 10**low, min(10**high, linear_high)))
+
+
+def _slider_value(threshold: float, *, log: bool) -> float:
+    return float(np.log10(threshold)) if log else float(threshold)
+
+
+def _active_slider_key() -> str:
+    return LOG_SLIDER_KEY if st.session_state[LOG_KEY] else SLIDER_KEY
+
+
+def current_threshold(evaluation: Evaluation) -> float:
+    """The threshold in use (the suggested one until the learner moves the slider)."""
+    return float(st.session_state.get(THRESHOLD_KEY, evaluation.best_threshold))
+
+
+def _on_slider_change() -> None:
+    log = st.session_state[LOG_KEY]
+    value = float(st.session_state[_active_slider_key()])
+    st.session_state[THRESHOLD_KEY] = 10**value if log else value
+    st.session_state[NOTE_KEY] = None
+
+
+def _on_log_toggle() -> None:
+    log = st.session_state[LOG_KEY]
+    st.session_state[_active_slider_key()] = _slider_value(st.session_state[THRESHOLD_KEY], log=log)
+
+
+def apply_strategy(evaluation: Evaluation, strategy: str) -> None:
+    """Button callback: set the threshold (and the slider) to what `strategy` picks."""
+    wanted = strategy_threshold(
+        evaluation, strategy, k=float(st.session_state[K_KEY]), percentile=float(st.session_state[PERCENTILE_KEY])
+    )
+    threshold = _clamp(evaluation, wanted)
+    st.session_state[THRESHOLD_KEY] = threshold
+    st.session_state[_active_slider_key()] = _slider_value(threshold, log=st.session_state[LOG_KEY])
+    note = f"{STRATEGY_LABELS[strategy]} → {threshold:.{decimals_for(evaluation) + 1}f}"
+    if not np.isclose(wanted, threshold, rtol=1e-12, atol=0):
+        note += f" (it picked {wanted:.3g}, outside the scores' range: moved to the slider's end)"
+    st.session_state[NOTE_KEY] = note
+
+
+def render_strategy_buttons(evaluation: Evaluation) -> None:
+    """Buttons that set the threshold by strategy, with their k and percentile inputs."""
+    mean_col, pct_col, f1_col, youden_col = st.columns([1.3, 1.3, 1, 1], vertical_alignment="bottom")
+    mean_col.number_input("k (standard deviations)", 0.0, 10.0, step=0.5, key=K_KEY)
+    mean_col.button(
+        "Mean + k·std of training errors", key="eval_btn_mean_std", on_click=apply_strategy, args=(evaluation, "mean_std")
+    )
+    pct_col.number_input("Percentile of training errors", 0.0, 100.0, step=0.5, key=PERCENTILE_KEY)
+    pct_col.button(
+        "Percentile of training errors", key="eval_btn_percentile", on_click=apply_strategy, args=(evaluation, "percentile")
+    )
+    f1_col.button(
+        "Best F1", key="eval_btn_best_f1", on_click=apply_strategy, args=(evaluation, "best_f1"), help="Uses the test labels."
+    )
+    youden_col.button(
+        "Youden's J",
+        key="eval_btn_youden",
+        on_click=apply_strategy,
+        args=(evaluation, "youden"),
+        help="Max TPR − FPR; uses the test labels.",
+    )
+
+
+def render_threshold_slider(evaluation: Evaluation) -> float:
+    """The threshold slider (linear or log10) over the range of scores; returns the threshold in use."""
+    log = st.toggle(
+        "Log scale", key=LOG_KEY, on_change=_on_log_toggle, help="Errors are skewed: a log scale spreads the low ones."
+    )
+    key = _active_slider_key()
+    low, high, step = slider_bounds(evaluation, log=log)
+    threshold = current_threshold(evaluation)
+    if key not in st.session_state or not low <= st.session_state[key] <= high:
+        st.session_state[key] = float(np.clip(_slider_value(threshold, log=log), low, high))
+    decimals = decimals_for(evaluation)
+    label = "Threshold (log₁₀ of the error)" if log else "Threshold (reconstruction error)"
+    st.slider(label, low, high, step=step, format="%.2f" if log else f"%.{decimals}f", key=key, on_change=_on_slider_change)
+    if st.session_state[NOTE_KEY]:
+        st.caption(f"Set by {st.session_state[NOTE_KEY]}")
+    return threshold
