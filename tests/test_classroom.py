@@ -140,3 +140,10 @@ def test_the_home_page_lists_every_lesson_as_a_train_page_link() -> None:
     assert [link.label for link in links] == [lesson.title for lesson in LESSONS]
     for link, lesson in zip(links, LESSONS):
         assert decode_params(dict(parse_qsl(link.query_string))) == (lesson.state, [])
+
+
+@pytest.mark.parametrize("page", ["teacher.py", "home.py"])
+def test_pages_with_lesson_links_also_run_alone(page: str) -> None:
+    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60).run()
+    assert not at.exception
+    assert any("train?" in m.value for m in at.markdown)  # a plain link stands in for the page link

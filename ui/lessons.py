@@ -7,14 +7,16 @@ what the question does not need. The Home page lists them; the Teacher page buil
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from anomaly_core import TrainConfig
 from ui.classroom import CONTROL_GROUPS, ClassroomSetup, render_teacher_form
 from ui.presets import PRESETS
 from ui.settings import LabSettings, get_settings
-from ui.share import current_state, share_url
+from ui.share import current_state, escape_markdown, share_url
 from ui.share_codec import THRESHOLD_STRATEGIES, SharedState, encode_params
 
 
@@ -84,6 +86,14 @@ def lesson_params(lesson: Lesson) -> dict[str, str]:
     return encode_params(lesson.state)
 
 
+def _train_page_link(label: str, params: dict[str, str]) -> None:
+    """A link to the Train page with `params`; a plain link when the page runs without the app's navigation."""
+    try:
+        st.page_link("pages/train.py", label=label, icon="🎓", query_params=params)
+    except StreamlitAPIException:  # the page runs alone (AppTest from its file): no registered Train page
+        st.markdown(f"🎓 [{escape_markdown(label)}](train?{urlencode(params, quote_via=quote)})")
+
+
 def render_lesson_links() -> None:
     """For the Home page: one link per built-in lesson, with its question."""
     st.subheader("Lessons for a class")
@@ -92,7 +102,7 @@ def render_lesson_links() -> None:
         "Share a link with a class as it is, or build your own on the **Teacher** page."
     )
     for lesson in LESSONS:
-        st.page_link("pages/train.py", label=lesson.title, icon="🎓", query_params=lesson_params(lesson))
+        _train_page_link(lesson.title, lesson_params(lesson))
         st.caption(lesson.question)
 
 
@@ -123,4 +133,4 @@ def render_lesson_builder() -> None:
     if setup.lesson:
         st.caption("Learners will read:")
         st.text(setup.lesson)
-    st.page_link("pages/train.py", label="Open it here, as a learner would", icon="🎓", query_params=encode_params(state))
+    _train_page_link("Open it here, as a learner would", encode_params(state))
