@@ -69,12 +69,14 @@ def network_figure(cfg: Any, parameters: int | None = None) -> go.Figure:
             hoverinfo="text",
             showlegend=False,
         )
-        label = f"<b>{units}</b>" if role == "bottleneck" else str(units)
-        fig.add_annotation(x=x, y=1.12, text=label, showarrow=False, font=dict(size=12))
-        fig.add_annotation(x=x, y=-1.15, text=role if role != "encoder" and role != "decoder" else "", showarrow=False)
+    positions = list(range(len(columns)))
+    units_text = [f"<b>{units}</b>" if role == "bottleneck" else str(units) for role, units in columns]
+    role_text = [role if role in ("input", "bottleneck", "output") else "" for role, _ in columns]
+    fig.add_scatter(x=positions, y=[1.12] * len(columns), text=units_text, mode="text", hoverinfo="skip", showlegend=False)
+    fig.add_scatter(x=positions, y=[-1.15] * len(columns), text=role_text, mode="text", hoverinfo="skip", showlegend=False)
     family = getattr(cfg, "family", "dense")
     title = f"{family} autoencoder" + (f" · {parameters:,} parameters" if parameters is not None else "")
     fig.update_xaxes(visible=False, range=[-0.5, len(columns) - 0.5])
     fig.update_yaxes(visible=False, range=[-1.3, 1.25])
-    fig.update_layout(title=title, height=260, margin=dict(l=10, r=10, t=40, b=10), template="plotly_white")
+    fig.update_layout(title=title, height=260, margin=dict(l=10, r=10, t=40, b=10))
     return fig

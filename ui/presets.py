@@ -32,7 +32,7 @@ _ALL = (
     _preset(
         "bottleneck_too_small",
         "Bottleneck too small",
-        "With a single number in the bottleneck even normal beats rebuild badly: the loss stays higher and the AUC drops.",
+        "With one number in the bottleneck even normal beats rebuild badly: the loss stays twice as high and the AUC ends lower.",
         ModelConfig(latent_size=1),
         TrainConfig(),
         DataConfig(),
