@@ -9,6 +9,7 @@ import streamlit as st
 
 from anomaly_core import ModelConfig, build_model, count_parameters
 from anomaly_core.config import ACTIVATIONS, FAMILIES, MAX_UNITS, OUTPUT_ACTIVATIONS
+from ui.family_options import render_family_options
 from ui.network_diagram import network_figure
 from ui.train_widgets import setting_widget
 
@@ -89,8 +90,9 @@ def parameter_count(cfg: ModelConfig) -> int:
 def render_composer(cfg: ModelConfig) -> ModelConfig | None:
     """Draw the composer and its diagram; the edited config, or None after an st.error saying what to change."""
     family = render_family_selector(cfg)
+    family_fields = render_family_options(cfg, family)
     fields, problems = render_dense_layers(cfg)
-    fields |= render_dense_options(cfg)
+    fields |= render_dense_options(cfg) | family_fields
     for problem in problems:
         st.error(problem)
     if problems:
