@@ -101,7 +101,8 @@ def histogram_with_score(
     """The test-set error histogram with the threshold and one more score marked on it."""
     fig = error_histogram(scores, y_true, threshold, title="Where your beat falls among the test beats")
     color = ANOMALY_COLOR if score > threshold else NORMAL_COLOR
-    fig.add_vline(x=score, line_width=3, line_color=color, annotation_text=label, annotation_position="top left")
+    side = "top right" if score > threshold else "top left"  # away from the threshold's own label
+    fig.add_vline(x=score, line_width=3, line_color=color, annotation_text=label, annotation_position=side, annotation_yshift=-16)
     return fig
 
 

@@ -37,3 +37,19 @@ def test_drawing_a_stroke_shows_a_verdict_and_clear_empties_the_canvas(page) -> 
     expect(page.get_by_text("The canvas is empty")).to_be_visible(timeout=20_000)
     expect(page.locator(".st-key-draw_drawn_result")).to_have_count(0)
     assert_healthy(page)
+
+
+def test_bending_a_test_beat_with_the_keyboard_and_saving_it(page) -> None:
+    open_page(page, "draw")
+    page.get_by_role("tab", name="Bend a test beat").click()
+    verdict = page.locator(".st-key-draw_bent_result [data-testid='stMetricValue']").first
+    expect(verdict).to_have_text("Normal")
+    page.get_by_role("slider", name="Spike height (0 = no spike)").focus()
+    for _ in range(20):  # +5 in steps of 0.25, no mouse needed
+        page.keyboard.press("ArrowRight")
+    expect(verdict).to_have_text("Anomaly", timeout=20_000)
+    page.locator(".st-key-draw_save_bent button").click()
+    page.get_by_role("tab", name="Gallery").click()
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Nothing saved yet")).to_have_count(0)
+    assert_healthy(page)
