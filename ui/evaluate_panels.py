@@ -69,9 +69,12 @@ def _explain_extremes(confusion: Confusion) -> None:
 
 def render_charts(evaluation: Evaluation, threshold: float, confusion: Confusion, *, log: bool) -> None:
     """Confusion matrix, error histogram, ROC, precision-recall and metrics-by-threshold, all at `threshold`."""
+    scale = "log" if log else "linear"  # a new chart per scale: the browser keeps axis state per chart
     left, right = st.columns([1, 2])
     left.plotly_chart(confusion_figure(confusion.tp, confusion.fp, confusion.tn, confusion.fn), key="eval_confusion")
-    right.plotly_chart(outcome_histogram(evaluation.scores, evaluation.y_true, threshold, log_x=log), key="eval_histogram")
+    right.plotly_chart(
+        outcome_histogram(evaluation.scores, evaluation.y_true, threshold, log_x=log), key=f"eval_histogram_{scale}"
+    )
     roc_col, pr_col, curve_col = st.columns(3)
     fpr, tpr, auc = evaluation.roc
     roc_col.plotly_chart(roc_point_figure(fpr, tpr, auc, (confusion.fpr, confusion.recall)), key="eval_roc")
@@ -79,7 +82,7 @@ def render_charts(evaluation: Evaluation, threshold: float, confusion: Confusion
     pr_col.plotly_chart(pr_figure(precision, recall, ap, (confusion.recall, confusion.precision)), key="eval_pr")
     curves = evaluation.curves
     figure = threshold_metrics_figure(curves["threshold"], curves, threshold, log_x=log)
-    curve_col.plotly_chart(figure, key="eval_threshold_curves")
+    curve_col.plotly_chart(figure, key=f"eval_threshold_curves_{scale}")
 
 
 def render_class_recall(evaluation: Evaluation, threshold: float) -> None:
@@ -117,10 +120,13 @@ def render_inspector(evaluation: Evaluation, threshold: float) -> None:
     rows = selection.selection.rows
     row = table.iloc[rows[0] if rows and rows[0] < len(table) else 0]
     beat = int(row["beat"])
-    title = f"Beat {beat} · class {row['class']} ({CLASS_NAMES[int(row['class'])]}) · score {row['score']:.5f} · {row['outcome']}"
+    title = f"Beat {beat} · class {row['class']} · score {row['score']:.5f} · {row['outcome']}"
     figure = beat_figure(evaluation.beats[beat], evaluation.reconstructions[beat], title=title, y_label="value (original units)")
     plot_col.plotly_chart(figure, key="eval_inspected_beat")
-    plot_col.caption(f"Rank {row['rank']} of {len(evaluation.order)} by score. Pick a row in the table to inspect another beat.")
+    plot_col.caption(
+        f"Class {row['class']}: {CLASS_NAMES[int(row['class'])]}. Rank {row['rank']} of {len(evaluation.order)} by score. "
+        "Pick a row in the table to inspect another beat."
+    )
 
 
 @st.fragment
