@@ -65,9 +65,8 @@ def choose_test_beat(current: ActiveModel, key: str, *, allow_none: bool = False
         return None, ""
     rows = np.flatnonzero(classes_test == chosen)
     index_key = f"{key}_index"
-    if st.session_state.get(index_key, 1) > len(rows):  # another class may have fewer beats
-        st.session_state[index_key] = len(rows)
-    number = st.number_input(f"Beat number (1-{len(rows)})", min_value=1, max_value=len(rows), value=1, key=index_key)
+    st.session_state[index_key] = min(st.session_state.get(index_key, 1), len(rows))  # another class may have fewer beats
+    number = st.number_input(f"Beat number (1-{len(rows)})", min_value=1, max_value=len(rows), key=index_key)
     beat = current.scaler.inverse(current.split.x_test[rows[int(number) - 1]])
     return beat, f"{CLASS_NAMES[chosen]} test beat #{int(number)}"
 

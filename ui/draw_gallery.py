@@ -35,8 +35,10 @@ def gallery() -> list[SavedBeat]:
 def save_to_gallery(name: str, values: np.ndarray) -> None:
     """Keep a copy of a beat (the newest MAX_GALLERY are kept)."""
     beats = gallery()
-    beats.append(SavedBeat(f"{len(beats) + 1}. {name}", np.array(values, dtype=np.float32)))
+    saved = SavedBeat(f"{len(beats) + 1}. {name}", np.array(values, dtype=np.float32))
+    beats.append(saved)
     del beats[:-MAX_GALLERY]
+    st.toast(f"Saved “{saved.name}” to the gallery.", icon=":material/bookmark_added:")
 
 
 def render_save_button(name: str, values: np.ndarray, key: str) -> None:

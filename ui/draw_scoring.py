@@ -14,10 +14,9 @@ from ui.state import ActiveModel
 
 THRESHOLD_KEY = "draw_threshold"
 THRESHOLD_OWNER_KEY = "draw_threshold_model"
-EVALUATE_CACHE_KEY, EVALUATE_THRESHOLD_KEY = (
-    "eval_cache",
-    "eval_threshold",
-)  # read only: the Evaluate page's (model, …) and threshold
+# Read only: the Evaluate page keeps (model, evaluation) and the threshold its learner chose under these keys.
+EVALUATE_CACHE_KEY = "eval_cache"
+EVALUATE_THRESHOLD_KEY = "eval_threshold"
 
 
 @dataclass(frozen=True)
