@@ -22,9 +22,10 @@ from anomaly_core import (
     threshold_percentile,
     threshold_youden,
 )
+from ui import evaluate_controls
 from ui.evaluate_charts import outcome_histogram, threshold_metrics_figure
 from ui.evaluate_controls import CACHE_KEY, LOG_KEY, LOG_SLIDER_KEY, SLIDER_KEY, THRESHOLD_KEY
-from ui.evaluate_data import outcomes
+from ui.evaluate_data import build_evaluation, outcomes
 from ui.state import ACTIVE_MODEL_KEY, make_active_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +79,34 @@ def test_slider_moves_precision_and_recall_like_the_core(at: AppTest, fraction: 
     assert_screen_matches_core(at, value)
     flagged = int((shown_model(at).test_scores >= value).sum())
     assert f"{flagged} of {len(shown_model(at).test_scores)} test beats" in at.caption[0].value
+
+
+def test_slider_moves_neither_call_the_model_nor_sort(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = {"forward": 0, "sweep": 0, "build": 0}
+    model = shown_model(at).model
+    original_forward, original_sweep_init = model.forward, ThresholdSweep.__init__
+
+    def counting_forward(*args, **kwargs):
+        calls["forward"] += 1
+        return original_forward(*args, **kwargs)
+
+    def counting_sweep_init(self, *args, **kwargs) -> None:
+        calls["sweep"] += 1
+        original_sweep_init(self, *args, **kwargs)
+
+    def counting_build(*args, **kwargs):
+        calls["build"] += 1
+        return build_evaluation(*args, **kwargs)
+
+    monkeypatch.setattr(model, "forward", counting_forward)
+    monkeypatch.setattr(ThresholdSweep, "__init__", counting_sweep_init)
+    monkeypatch.setattr(evaluate_controls, "build_evaluation", counting_build)
+    slider = at.slider(key=SLIDER_KEY)
+    for fraction in (0.1, 0.2, 0.4):
+        at.slider(key=SLIDER_KEY).set_value(slider.min + fraction * (slider.max - slider.min)).run()
+    at.button(key="eval_btn_youden").click().run()
+    assert not at.exception
+    assert calls == {"forward": 0, "sweep": 0, "build": 0}
 
 
 def test_extreme_thresholds_show_sane_numbers(at: AppTest) -> None:
