@@ -18,6 +18,7 @@ from ui.presets import PRESETS
 from ui.settings import LabSettings, get_settings
 from ui.share import current_state, escape_markdown, share_url
 from ui.share_codec import THRESHOLD_STRATEGIES, SharedState, encode_params
+from ui.state import architecture_label
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,11 @@ def render_lesson_links() -> None:
         "Each link opens the Train page set up for one question, with only the controls that question needs. "
         "Share a link with a class as it is, or build your own on the **Teacher** page."
     )
-    for lesson in LESSONS:
-        _train_page_link(lesson.title, lesson_params(lesson))
-        st.caption(lesson.question)
+    columns = st.columns(2)
+    for index, lesson in enumerate(LESSONS):
+        with columns[index % 2].container(border=True):
+            _train_page_link(lesson.title, lesson_params(lesson))
+            st.caption(lesson.question)
 
 
 def _base_settings() -> LabSettings:
@@ -129,6 +132,11 @@ def render_lesson_builder() -> None:
     setup = render_teacher_form()
     state = SharedState(settings, threshold, setup)
     st.subheader("The lesson link")
+    st.caption(
+        f"Starts from: {architecture_label(settings.model)}, {settings.train.epochs} epochs, learning rate "
+        f"{settings.train.learning_rate:g}, {settings.data.abnormal_fraction:.0%} abnormal beats in training. "
+        "Copy the link with the icon at the right of the box and share it with your class."
+    )
     st.code(share_url(state, current_page="teacher"), language=None, wrap_lines=True)
     if setup.lesson:
         st.caption("Learners will read:")
