@@ -13,6 +13,7 @@ from ui.home_demo import DEMO_STEPS, STEP_KEY
 from ui.home_inference import (
     BEAT_KINDS,
     CLASS_KEY,
+    DETAILS_KEY,
     INDEX_KEY,
     KIND_KEY,
     NEW_BEAT_KEY,
@@ -24,7 +25,7 @@ from ui.home_inference import (
     threshold_limit,
     verdict,
 )
-from ui.home_intro import confusion_table, typical_beat
+from ui.home_intro import INTRO_TAB_KEY, INTRO_TABS, confusion_table, typical_beat
 from ui.presets import PRESETS
 from ui.settings import SETTINGS_KEY, LabSettings
 from ui.state import default_model
@@ -127,6 +128,49 @@ def test_default_threshold_summary_counts_match_numpy(home: AppTest, ready) -> N
     line = summary_line(home)
     assert f"flags {int(flagged.sum()):,} of" in line
     assert f"catches {caught:,} of the {int(ready.split.y_test.sum()):,} abnormal" in line
+
+
+@pytest.mark.parametrize(
+    ("tab", "text"),
+    [
+        (INTRO_TABS[0], "An **autoencoder**"),
+        (INTRO_TABS[1], "The **reconstruction error**"),
+        (INTRO_TABS[2], "we pick a **threshold**"),
+        (INTRO_TABS[3], "**Precision** ="),
+    ],
+)
+def test_each_lesson_tab_runs_only_when_open(home: AppTest, ready, tab: str, text: str) -> None:
+    home.session_state[INTRO_TAB_KEY] = tab
+    home.run()
+    assert not home.exception
+    lessons = [
+        md.value
+        for md in home.markdown
+        if any(t in md.value for t in ("**autoencoder**", "**reconstruction", "**threshold**", "**Precision**"))
+    ]
+    assert len(lessons) == 1 and text in lessons[0]
+
+
+def test_lessons_quote_the_ready_models_numbers(home: AppTest, ready) -> None:
+    home.session_state[INTRO_TAB_KEY] = INTRO_TABS[3]
+    home.run()
+    counts = ThresholdSweep(ready.split.y_test, ready.test_scores).at(ready.threshold)
+    lesson = next(md.value for md in home.markdown if "**Precision** =" in md.value)
+    assert f"**Precision** = {counts.tp} / {counts.tp + counts.fp}" in lesson
+    assert f"**Recall** = {counts.tp} / {counts.tp + counts.fn}" in lesson
+    assert home.table[0].value.loc["truly abnormal", "called anomaly"] == counts.tp
+    home.session_state[INTRO_TAB_KEY] = INTRO_TABS[2]
+    home.run()
+    assert any(f"The suggested threshold, {ready.threshold:.5f}" in md.value for md in home.markdown)
+
+
+def test_error_details_open_on_demand(home: AppTest) -> None:
+    hint = "The score is the mean of these per-step errors"
+    assert not any(hint in c.value for c in home.caption)
+    home.session_state[DETAILS_KEY] = True
+    home.run()
+    assert not home.exception
+    assert any(hint in c.value for c in home.caption)
 
 
 @pytest.mark.parametrize("number", range(len(DEMO_STEPS)))

@@ -18,6 +18,7 @@ INDEX_KEY = "home_beat_index"
 DRAWS_KEY = "home_beat_draws"
 NEW_BEAT_KEY = "home_new_beat"
 THRESHOLD_KEY = "home_threshold"
+DETAILS_KEY = "home_error_details"
 THRESHOLD_STEP = 1e-5
 
 
@@ -104,7 +105,7 @@ def _beat_picker(model: ActiveModel) -> None:
     classes = model.split.classes_test
     present, counts = np.unique(classes, return_counts=True)
     count_of = dict(zip(present.tolist(), counts.tolist()))
-    left, middle, right = st.columns([3, 3, 2], vertical_alignment="bottom")
+    left, middle, right = st.columns([4, 3, 2], vertical_alignment="bottom")
     left.radio("Which test beat?", BEAT_KINDS, key=KIND_KEY, horizontal=True, on_change=_repick, args=(classes,))
     middle.selectbox(
         "Class",
@@ -138,10 +139,12 @@ def _beat_view(model: ActiveModel, index: int, threshold: float) -> None:
     numbers.metric("Verdict", called)
     numbers.metric("True class", f"{beat_class} · {CLASS_NAMES[beat_class]}")
     (numbers.success if outcome(beat_class, called).startswith("Correct") else numbers.error)(outcome(beat_class, called))
-    with st.expander("Where does the error come from?"):
-        errors = per_step_errors(model.model, scaled, model.loss)[0]
-        st.plotly_chart(step_error_figure(errors), key="home_step_error_chart", width="stretch")
-        st.caption("The score is the mean of these per-step errors, computed on the scaled beat the model sees.")
+    details = st.expander("Where does the error come from?", key=DETAILS_KEY, on_change="rerun")  # drawn only when open
+    if details.open:
+        with details:
+            errors = per_step_errors(model.model, scaled, model.loss)[0]
+            st.plotly_chart(step_error_figure(errors), key="home_step_error_chart", width="stretch")
+            st.caption("The score is the mean of these per-step errors, computed on the scaled beat the model sees.")
 
 
 @st.fragment

@@ -7,10 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from anomaly_core import Confusion, ThresholdSweep, reconstruct
+from anomaly_core.data import NORMAL_CLASS
 from ui.charts import error_histogram, reconstruction_figure
 from ui.home_charts import autoencoder_diagram
 from ui.state import DEFAULT_MODEL_PATH, ActiveModel
 
+INTRO_TAB_KEY = "home_intro_tab"
 INTRO_TABS = ("1 · Autoencoder", "2 · Reconstruction error", "3 · Threshold", "4 · Precision and recall")
 
 
@@ -22,9 +24,11 @@ def render_ready_model(model: ActiveModel) -> None:
     columns[0].metric(
         "Ready model: test AUC", f"{model.summary.auc:.3f}", help="1.0 ranks every abnormal beat above every normal one"
     )
-    columns[1].metric("Test beats", f"{y_test.size:,}", f"{int(y_test.sum()):,} abnormal", delta_color="off")
-    columns[2].metric("Trained on", f"{len(model.split.x_train):,} normal beats", f"{model.epochs} epochs", delta_color="off")
-    columns[3].metric("Checkpoint", f"{size_kb:.0f} KB" if size_kb else "trained at start", "weights only", delta_color="off")
+    columns[1].metric("Test beats", f"{y_test.size:,}", f"{int(y_test.sum()):,} abnormal", delta_color="off", delta_arrow="off")
+    trained_on = f"{model.epochs} epochs" + (", normal only" if np.all(model.split.classes_train == NORMAL_CLASS) else "")
+    columns[2].metric("Training beats", f"{len(model.split.x_train):,}", trained_on, delta_color="off", delta_arrow="off")
+    checkpoint = f"{size_kb:.0f} KB" if size_kb else "trained at start"
+    columns[3].metric("Checkpoint", checkpoint, "weights only", delta_color="off", delta_arrow="off")
 
 
 def typical_beat(scores: np.ndarray, mask: np.ndarray) -> int:
@@ -106,7 +110,9 @@ def _precision_recall(model: ActiveModel) -> None:
 def render_intro(model: ActiveModel) -> None:
     """Four tabs: what an autoencoder is, reconstruction error, why a threshold, precision and recall."""
     st.subheader("How it works")
-    tabs = st.tabs(INTRO_TABS)
+    st.session_state.setdefault(INTRO_TAB_KEY, INTRO_TABS[0])
+    tabs = st.tabs(INTRO_TABS, key=INTRO_TAB_KEY, on_change="rerun")  # only the open tab's lesson runs
     for tab, lesson in zip(tabs, (_autoencoder, _reconstruction, _threshold, _precision_recall)):
-        with tab:
-            lesson(model)
+        if tab.open:
+            with tab:
+                lesson(model)
