@@ -76,6 +76,20 @@ def test_the_lesson_text_with_html_is_shown_as_plain_text() -> None:
     assert any("seed" in c.value for c in at.sidebar.caption)
 
 
+PRESETS_PAGE = """
+import streamlit as st
+from ui.classroom import presets_allowed
+st.text(f"presets allowed: {presets_allowed()}")
+"""
+
+
+def test_presets_are_not_allowed_while_a_lesson_fixes_controls() -> None:
+    at = AppTest.from_string(PRESETS_PAGE).run()
+    assert at.text[0].value == "presets allowed: True"
+    at.session_state[CLASSROOM_KEY] = {"seed": "locked"}
+    assert at.run().text[0].value == "presets allowed: False"
+
+
 def test_leaving_the_lesson_shows_every_control_again() -> None:
     at = open_link({"hide": "layers", "lesson": "Look closely."})
     at.sidebar.button(key="classroom_leave").click().run()

@@ -56,6 +56,11 @@ def control_mode(group: str) -> ControlMode:
     return st.session_state.get(CLASSROOM_KEY, {}).get(group, "open")
 
 
+def presets_allowed() -> bool:
+    """False while a lesson hides or locks controls: a preset would change settings the teacher fixed."""
+    return not st.session_state.get(CLASSROOM_KEY)
+
+
 def clean_lesson_text(text: str) -> str:
     """Lesson text without control characters, trimmed to MAX_LESSON_CHARS."""
     kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
