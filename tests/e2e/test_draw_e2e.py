@@ -5,9 +5,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_healthy, open_page, screenshot
+from tests.e2e.conftest import assert_healthy, open_page, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
+
+
+def _open_draw_page(page) -> None:
+    """Home first, then the sidebar's Draw link, as a learner arrives (and as the app's navigation is set up)."""
+    open_page(page, "")
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Draw").click()
+    expect(page.get_by_role("heading", name="Draw a heartbeat")).to_be_visible(timeout=20_000)
+    wait_for_app(page)
 
 
 def _draw_beat(page, box: dict) -> None:
@@ -23,7 +31,7 @@ def _draw_beat(page, box: dict) -> None:
 
 
 def test_drawing_a_stroke_shows_a_verdict_and_clear_empties_the_canvas(page) -> None:
-    open_page(page, "draw")
+    _open_draw_page(page)
     expect(page.get_by_text("The canvas is empty")).to_be_visible()
     canvas = page.locator("canvas.upper-canvas").first
     canvas.wait_for(state="visible", timeout=20_000)
@@ -40,7 +48,7 @@ def test_drawing_a_stroke_shows_a_verdict_and_clear_empties_the_canvas(page) -> 
 
 
 def test_bending_a_test_beat_with_the_keyboard_and_saving_it(page) -> None:
-    open_page(page, "draw")
+    _open_draw_page(page)
     page.get_by_role("tab", name="Bend a test beat").click()
     verdict = page.locator(".st-key-draw_bent_result [data-testid='stMetricValue']").first
     expect(verdict).to_have_text("Normal")
