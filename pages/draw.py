@@ -5,7 +5,10 @@ import streamlit as st
 from ui.draw_gallery import render_bulk, render_gallery
 from ui.draw_scoring import render_threshold
 from ui.draw_tabs import render_bend_tab, render_draw_tab
+from ui.entry import ensure_app_entry
 from ui.state import active_model
+
+ensure_app_entry()
 
 
 def render() -> None:

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
+from ui.entry import ensure_app_entry
 from ui.evaluate_controls import evaluation_for, setdefault_keys
 from ui.evaluate_panels import render_gallery, render_threshold_panel, setdefault_panel_keys
 from ui.state import active_model
+
+ensure_app_entry()
 
 
 def render_evaluate_page() -> None:

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from ui.entry import ensure_app_entry
 from ui.lessons import render_lesson_builder
+
+ensure_app_entry()
 
 st.title("Teacher")
 st.markdown(

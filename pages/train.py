@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from ui.entry import ensure_app_entry
 from ui.train_page import render_train_page
+
+ensure_app_entry()
 
 st.title("Train an autoencoder")
 st.markdown(
