@@ -1,0 +1,44 @@
+"""Home in a real browser: the ready model's AUC, a new beat, the threshold slider, then the demo's first step."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_healthy, open_page, screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def metric_value(page, label: str):
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+
+
+def test_home_is_ready_interactive_and_starts_the_demo(page) -> None:
+    open_page(page)
+    auc = metric_value(page, "Ready model: test AUC")
+    expect(auc).to_have_text(re.compile(r"0\.9[89]\d|1\.000"))
+    assert float(auc.inner_text()) >= 0.98
+
+    score = metric_value(page, "Reconstruction error (score)")
+    before = score.inner_text()
+    page.locator(".st-key-home_new_beat button").click()
+    expect(score).not_to_have_text(before)
+    wait_for_app(page)
+
+    page.get_by_role("slider").first.focus()
+    page.keyboard.press("Home")  # threshold 0: every beat is called an anomaly
+    expect(metric_value(page, "Verdict")).to_have_text("Anomaly")
+    expect(page.get_by_text("flags 1,000 of the 1,000 test beats")).to_be_visible()
+    wait_for_app(page)
+    assert_healthy(page)
+    screenshot(page, "home-interactive")
+
+    expect(page.get_by_text("Step 1 of 5: Meet the data")).to_be_visible()
+    page.locator(".st-key-home_demo_go button").click()
+    expect(page).to_have_url(re.compile(r"/data$"))
+    expect(page.get_by_role("heading", name=re.compile("The data: ECG5000"))).to_be_visible()
+    wait_for_app(page)
+    assert_healthy(page)
