@@ -9,6 +9,7 @@ text lives in `st.session_state[LESSON_TEXT_KEY]` and is only ever shown as plai
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,6 +20,7 @@ CLASSROOM_KEY = "classroom"
 LESSON_TEXT_KEY = "classroom_lesson"
 MAX_LESSON_CHARS = 500
 MODES: tuple[ControlMode, ...] = ("open", "locked", "hidden")
+CLASSROOM_PARAMS = ("hide", "lock", "lesson")  # a link's query parameters for the classroom setup
 CONTROL_GROUPS: dict[str, str] = {
     "layers": "Layers and units",
     "optimizer": "Optimizer",
@@ -65,6 +67,31 @@ def clean_lesson_text(text: str) -> str:
     """Lesson text without control characters, trimmed to MAX_LESSON_CHARS."""
     kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return kept.strip()[:MAX_LESSON_CHARS]
+
+
+def classroom_to_params(setup: ClassroomSetup) -> dict[str, str]:
+    """A link's query parameters for `setup`, e.g. {"hide": "layers,optimizer", "lesson": "..."}."""
+    params = {name: ",".join(setup.groups_in(mode)) for mode, name in (("hidden", "hide"), ("locked", "lock"))}
+    return {name: value for name, value in (params | {"lesson": setup.lesson}).items() if value}
+
+
+def _groups_from_param(text: str, name: str, ignored: list[str]) -> list[str]:
+    """Known control groups in a comma-separated list; unknown ones are named in `ignored`."""
+    groups = [g.strip() for g in text.split(",") if g.strip()]
+    unknown = [repr(g[:30]) for g in groups if g not in CONTROL_GROUPS]
+    if unknown:
+        ignored.append(f"{name}: unknown control group(s) {', '.join(unknown)}")
+    return [g for g in groups if g in CONTROL_GROUPS]
+
+
+def classroom_from_params(params: Mapping[str, str], ignored: list[str]) -> ClassroomSetup:
+    """Hidden and locked groups (hidden wins when a group is in both) and the lesson text of a link."""
+    modes: dict[str, ControlMode] = {g: "locked" for g in _groups_from_param(params.get("lock", ""), "lock", ignored)}
+    modes.update({g: "hidden" for g in _groups_from_param(params.get("hide", ""), "hide", ignored)})
+    lesson = params.get("lesson", "")
+    if len(lesson) > MAX_LESSON_CHARS:
+        ignored.append(f"lesson: longer than {MAX_LESSON_CHARS} characters (cut short)")
+    return ClassroomSetup(modes, clean_lesson_text(lesson))
 
 
 def classroom_setup() -> ClassroomSetup:

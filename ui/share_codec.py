@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from anomaly_core import DataConfig, ModelConfig, TrainConfig
-from ui.classroom import CONTROL_GROUPS, MAX_LESSON_CHARS, ClassroomSetup, clean_lesson_text
+from ui.classroom import CLASSROOM_PARAMS, ClassroomSetup, classroom_from_params, classroom_to_params
 from ui.presets import PRESETS
 from ui.settings import LabSettings
 
@@ -42,25 +42,13 @@ NOT_SHARED = {("model", "input_length")}  # fixed by the data: ECG5000 beats hav
 
 
 ALIASES: dict[tuple[str, str], str] = {  # short names for the settings a learner changes most
-    ("model", "encoder_hidden"): "layers",
-    ("model", "latent_size"): "latent",
-    ("model", "decoder_hidden"): "decoder",
-    ("model", "activation"): "act",
-    ("model", "output_activation"): "out",
-    ("model", "batch_norm"): "bn",
-    ("model", "input_noise"): "noise",
-    ("train", "batch_size"): "batch",
-    ("train", "learning_rate"): "lr",
-    ("train", "optimizer"): "opt",
-    ("train", "regularizer"): "reg",
-    ("train", "regularization_rate"): "reg_rate",
-    ("data", "train_size"): "train_n",
-    ("data", "test_size"): "test_n",
-    ("data", "abnormal_fraction"): "abnormal",
-    ("data", "val_fraction"): "val",
-    ("data", "test_pool_fraction"): "test_pool",
-    ("data", "seed"): "data_seed",
-}
+    ("model", "encoder_hidden"): "layers", ("model", "latent_size"): "latent", ("model", "decoder_hidden"): "decoder",
+    ("model", "activation"): "act", ("model", "output_activation"): "out", ("model", "batch_norm"): "bn",
+    ("model", "input_noise"): "noise", ("train", "batch_size"): "batch", ("train", "learning_rate"): "lr",
+    ("train", "optimizer"): "opt", ("train", "regularizer"): "reg", ("train", "regularization_rate"): "reg_rate",
+    ("data", "train_size"): "train_n", ("data", "test_size"): "test_n", ("data", "abnormal_fraction"): "abnormal",
+    ("data", "val_fraction"): "val", ("data", "test_pool_fraction"): "test_pool", ("data", "seed"): "data_seed",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -98,7 +86,7 @@ def _params() -> tuple[Param, ...]:
 
 
 PARAMS: tuple[Param, ...] = _params()
-OTHER_PARAMS = ("preset", "threshold", "hide", "lock", "lesson")
+OTHER_PARAMS = ("preset", "threshold", *CLASSROOM_PARAMS)
 
 
 @dataclass(frozen=True)
@@ -196,12 +184,7 @@ def encode_params(state: SharedState) -> dict[str, str]:
         params["preset"] = state.settings.preset
     if state.threshold_strategy != DEFAULT_THRESHOLD:
         params["threshold"] = state.threshold_strategy
-    for mode, name in (("hidden", "hide"), ("locked", "lock")):
-        if groups := state.classroom.groups_in(mode):
-            params[name] = ",".join(groups)
-    if state.classroom.lesson:
-        params["lesson"] = state.classroom.lesson
-    return params
+    return params | classroom_to_params(state.classroom)
 
 
 def _decode_field(param: Param, text: str) -> Any:
@@ -250,25 +233,6 @@ def _decode_sections(
     return configs
 
 
-def _decode_groups(text: str, name: str, rejected: list[str]) -> list[str]:
-    """Known control groups named in a comma-separated list; unknown ones go to `rejected`."""
-    groups = [g.strip() for g in text.split(",") if g.strip()]
-    unknown = [g for g in groups if g not in CONTROL_GROUPS]
-    if unknown:
-        rejected.append(f"{name}: unknown control group(s) {', '.join(_short(g) for g in unknown)}")
-    return [g for g in groups if g in CONTROL_GROUPS]
-
-
-def _decode_classroom(params: Mapping[str, str], rejected: list[str]) -> ClassroomSetup:
-    """Hidden and locked groups (hidden wins when a group is named in both) and the lesson text."""
-    modes: dict[str, Any] = {g: "locked" for g in _decode_groups(params.get("lock", ""), "lock", rejected)}
-    modes.update({g: "hidden" for g in _decode_groups(params.get("hide", ""), "hide", rejected)})
-    lesson = params.get("lesson", "")
-    if len(lesson) > MAX_LESSON_CHARS:
-        rejected.append(f"lesson: longer than {MAX_LESSON_CHARS} characters (cut short)")
-    return ClassroomSetup(modes, clean_lesson_text(lesson))
-
-
 def decode_params(
     params: Mapping[str, str], *, check_data: Callable[[DataConfig], None] | None = None
 ) -> tuple[SharedState, list[str]]:
@@ -286,4 +250,4 @@ def decode_params(
         rejected.append(f"threshold={_short(threshold)}: use one of {', '.join(THRESHOLD_STRATEGIES)}")
         threshold = DEFAULT_THRESHOLD
     settings = LabSettings(model=configs["model"], train=configs["train"], data=configs["data"], preset=preset)
-    return SharedState(settings, threshold, _decode_classroom(params, rejected)), rejected
+    return SharedState(settings, threshold, classroom_from_params(params, rejected)), rejected
