@@ -91,7 +91,7 @@ class ModelConfig:
     conv_stride: int = 2
     lstm_hidden: int = 32
     lstm_layers: int = 1
-    lstm_chunk: int = 4  # time steps fed to the LSTM at once: 140 steps become 35, four times faster
+    lstm_chunk: int = 7  # time steps fed to the LSTM at once: 140 steps become 20, seven times faster
 
     def __post_init__(self) -> None:
         _require_choice(self.family, "family", FAMILIES)
@@ -128,8 +128,6 @@ class ModelConfig:
             _require(not self.batch_norm, "batch_norm", f"the {self.family} family has no batch-norm option; use dense or vae")
         if self.family == "lstm":
             _require(self.input_length % self.lstm_chunk == 0, "lstm_chunk", f"must divide input_length {self.input_length}")
-        if self.family == "conv":
-            _require(self.conv_lengths[-1] >= 1, "conv_stride", "shrinks the signal to nothing; use fewer layers or less stride")
 
     @property
     def conv_lengths(self) -> tuple[int, ...]:

@@ -159,15 +159,16 @@ def _fit_length(y: torch.Tensor, length: int) -> torch.Tensor:
 
 
 class LstmAutoencoder(nn.Module):
-    """Sequence to sequence: an LSTM reads chunks of steps into a code, another unrolls it back."""
+    """Sequence to sequence: an LSTM reads chunks of steps into a code; another, started from the code, writes them back."""
 
     def __init__(self, cfg: ModelConfig) -> None:
         super().__init__()
         self.config = cfg
-        chunk, hidden = cfg.lstm_chunk, cfg.lstm_hidden
-        self.reader = nn.LSTM(chunk, hidden, num_layers=cfg.lstm_layers, batch_first=True)
+        chunk, hidden, layers = cfg.lstm_chunk, cfg.lstm_hidden, cfg.lstm_layers
+        self.reader = nn.LSTM(chunk, hidden, num_layers=layers, batch_first=True)
         self.to_code = nn.Linear(hidden, cfg.latent_size)
-        self.writer = nn.LSTM(cfg.latent_size, hidden, num_layers=cfg.lstm_layers, batch_first=True)
+        self.start = nn.Linear(cfg.latent_size, hidden * layers)  # the writer's initial hidden state
+        self.writer = nn.LSTM(cfg.latent_size + 1, hidden, num_layers=layers, batch_first=True)
         self.to_chunk = nn.Linear(hidden, chunk)
         self.output = _ACTIVATIONS[cfg.output_activation]()
 
@@ -178,10 +179,14 @@ class LstmAutoencoder(nn.Module):
         return self.to_code(hidden[-1])
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """(batch, latent) -> (batch, length): the code is fed at every chunk"""
-        steps = self.config.input_length // self.config.lstm_chunk
-        out, _ = self.writer(z.unsqueeze(1).expand(-1, steps, -1).contiguous())  # (batch, steps, hidden)
-        return self.output(self.to_chunk(out).reshape(len(z), -1))
+        """(batch, latent) -> (batch, length): the code and a 0..1 clock are fed at every chunk"""
+        cfg, batch = self.config, len(z)
+        steps = cfg.input_length // cfg.lstm_chunk
+        clock = torch.linspace(0.0, 1.0, steps, device=z.device).expand(batch, steps).unsqueeze(2)  # (batch, steps, 1)
+        inputs = torch.cat([z.unsqueeze(1).expand(-1, steps, -1), clock], dim=2)  # (batch, steps, latent + 1)
+        h0 = torch.tanh(self.start(z)).view(batch, cfg.lstm_layers, cfg.lstm_hidden).transpose(0, 1).contiguous()
+        out, _ = self.writer(inputs, (h0, torch.zeros_like(h0)))  # (batch, steps, hidden)
+        return self.output(self.to_chunk(out).reshape(batch, -1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(batch, length) -> reconstruction (batch, length)"""
