@@ -191,6 +191,8 @@ def test_bulk_csv_with_labels_is_scored_row_by_row(at: AppTest, ready) -> None:
     shown = {m.label: m.value for m in at.metric}
     assert shown["Beats scored"] == "30" and shown["Called anomalies"] == str(int(flagged.sum()))
     assert float(shown["Agree with the labels"].rstrip("%")) > 80
+    at.file_uploader(key="draw_bulk_file").set_value(None).run()
+    assert "draw_bulk_parsed" not in at.session_state and not at.dataframe
 
 
 @pytest.mark.parametrize(

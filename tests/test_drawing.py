@@ -105,6 +105,11 @@ def test_empty_canvas_gives_no_signal() -> None:
     assert signal_from_points(*points_from_fabric(None), FRAME) is None
 
 
+def test_an_image_that_is_not_rgba_is_refused() -> None:
+    with pytest.raises(ValueError, match="height, width, 4"):
+        signal_from_image(np.zeros((FRAME.height, FRAME.width), np.uint8), FRAME)
+
+
 def test_stroke_drawn_right_to_left_matches_left_to_right() -> None:
     xs = np.linspace(10, 690, 30)
     ys = FRAME.row_of(2.0 * np.cos(xs / 110))

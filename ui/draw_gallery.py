@@ -113,6 +113,7 @@ def render_bulk(current: ActiveModel, threshold: float) -> None:
     )
     uploaded = st.file_uploader("CSV of beats", type=["csv", "txt", "tsv"], key=BULK_FILE_KEY)
     if uploaded is None:
+        st.session_state.pop(BULK_PARSED_KEY, None)  # forget the last file's beats once it is removed
         st.info("Upload a CSV file to score every beat in it.")
         return
     parsed = _parsed_upload(uploaded, length)
