@@ -99,24 +99,20 @@ def apply_strategy(evaluation: Evaluation, strategy: str) -> None:
 
 def render_strategy_buttons(evaluation: Evaluation) -> None:
     """Buttons that set the threshold by strategy, with their k and percentile inputs."""
-    mean_col, pct_col, f1_col, youden_col = st.columns([1.3, 1.3, 1, 1], vertical_alignment="bottom")
-    mean_col.number_input("k (standard deviations)", 0.0, 10.0, step=0.5, key=K_KEY)
-    mean_col.button(
-        "Mean + k·std of training errors", key="eval_btn_mean_std", on_click=apply_strategy, args=(evaluation, "mean_std")
-    )
+    mean_col, pct_col, f1_col, youden_col = st.columns(4, vertical_alignment="bottom")
+    mean_col.number_input("k (std of training errors)", 0.0, 10.0, step=0.5, key=K_KEY)
     pct_col.number_input("Percentile of training errors", 0.0, 100.0, step=0.5, key=PERCENTILE_KEY)
-    pct_col.button(
-        "Percentile of training errors", key="eval_btn_percentile", on_click=apply_strategy, args=(evaluation, "percentile")
+    buttons = (
+        (mean_col, "mean_std", "Mean + k·std", "Mean of the training errors plus k standard deviations."),
+        (pct_col, "percentile", "Percentile", "This percentile of the training errors."),
+        (f1_col, "best_f1", "Best F1", "The threshold with the highest F1 on the test beats (uses their labels)."),
+        (youden_col, "youden", "Youden's J", "The threshold with the largest TPR − FPR (uses the test labels)."),
     )
-    f1_col.button(
-        "Best F1", key="eval_btn_best_f1", on_click=apply_strategy, args=(evaluation, "best_f1"), help="Uses the test labels."
-    )
-    youden_col.button(
-        "Youden's J",
-        key="eval_btn_youden",
-        on_click=apply_strategy,
-        args=(evaluation, "youden"),
-        help="Max TPR − FPR; uses the test labels.",
+    for column, strategy, label, meaning in buttons:
+        column.button(label, key=f"eval_btn_{strategy}", on_click=apply_strategy, args=(evaluation, strategy), help=meaning)
+    st.caption(
+        "Mean + k·std and percentile need only the training errors, as in real use; best F1 and Youden's J peek at "
+        "the test labels: good for learning, too optimistic to report."
     )
 
 

@@ -145,7 +145,7 @@ def slider_bounds(evaluation: Evaluation, *, log: bool) -> tuple[float, float, f
         lower = float(np.floor(np.log10(max(low, 1e-12)) * 10) / 10 - 0.1)
         upper = float(np.ceil(np.log10(max(high, 1e-12)) * 10) / 10 + 0.1)
         return lower, upper, 0.01
-    upper = float(high * 1.05)
+    upper = float(max(high * 1.05, 1e-9))
     return 0.0, upper, upper / 500
 
 
