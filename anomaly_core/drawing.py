@@ -135,7 +135,7 @@ def signal_from_points(xs: np.ndarray, ys: np.ndarray, frame: CanvasFrame) -> Dr
 
 
 def signal_from_image(rgba: np.ndarray | None, frame: CanvasFrame) -> DrawnSignal | None:
-    """A beat from an RGBA canvas image whose size matches `frame`; None when there is no ink."""
+    """A beat from an RGBA canvas image of any resolution (rescaled to `frame`); None when there is no ink."""
     if rgba is None:
         return None
     xs, ys = points_from_image(rgba)
