@@ -17,6 +17,7 @@ from anomaly_core import (
     TrainConfig,
     Trainer,
     build_model,
+    make_split,
     threshold_best_f1,
     threshold_mean_std,
     threshold_percentile,
@@ -180,18 +181,23 @@ def test_per_class_recall_and_sample_inspector(at: AppTest) -> None:
     assert (missed["score"] < threshold).all() and (missed["label"] == "abnormal").all()
 
 
-def test_a_trained_model_replaces_the_default(at: AppTest, default_split) -> None:
-    trainer = Trainer(build_model(ModelConfig(), seed=1), default_split, TrainConfig(epochs=2, seed=1, device="cpu"))
+def test_a_trained_model_on_a_small_test_set_replaces_the_default(at: AppTest, ecg) -> None:
+    split = make_split(ecg, DataConfig(seed=0, test_size=60))  # too small to hold every rare class
+    trainer = Trainer(build_model(ModelConfig(), seed=1), split, TrainConfig(epochs=2, seed=1, device="cpu"))
     for _ in trainer.fit():
         pass
-    trained = make_active_model("my 2-epoch model", trainer.model, default_split, "mse", epochs=2)
+    trained = make_active_model("my 2-epoch model", trainer.model, split, "mse", epochs=2)
     at.session_state[ACTIVE_MODEL_KEY] = trained
     at.run()
     assert not at.exception
     assert "my 2-epoch model" in at.success[0].value
     assert at.session_state[THRESHOLD_KEY] == pytest.approx(trained.threshold)  # a new model starts at its own threshold
     assert_screen_matches_core(at, trained.threshold)
-    assert default_split.config == DataConfig(seed=0)
+    present = sorted(set(split.classes_test) - {1})
+    assert list(at.dataframe[0].value["class"]) == present
+    absent = sorted({2, 3, 4, 5} - set(present))
+    assert absent, "the 60-beat test set was expected to miss a rare class"
+    assert any(f"class {', '.join(map(str, absent))} in this split" in c.value for c in at.caption)
 
 
 def test_outcomes_and_figures_at_extreme_thresholds() -> None:

@@ -103,16 +103,23 @@ def strategy_threshold(evaluation: Evaluation, strategy: str, *, k: float = 1.0,
 
 
 def per_class_recall(evaluation: Evaluation, threshold: float) -> pd.DataFrame:
-    """For each abnormal class: beats in the test set, how many score >= threshold, and that share."""
+    """For each abnormal class with test beats: how many there are, how many score >= threshold, and that share."""
     rows = []
     for label in ABNORMAL_CLASSES:
         sorted_scores = evaluation.class_scores[label]
+        if sorted_scores.size == 0:  # a small test set can miss a rare class: no recall to show
+            continue
         caught = int(sorted_scores.size - np.searchsorted(sorted_scores, threshold, side="left"))
-        recall = caught / sorted_scores.size if sorted_scores.size else 0.0
         rows.append(
-            {"class": label, "name": CLASS_NAMES[label], "beats": int(sorted_scores.size), "caught": caught, "recall": recall}
+            {
+                "class": label,
+                "name": CLASS_NAMES[label],
+                "beats": sorted_scores.size,
+                "caught": caught,
+                "recall": caught / sorted_scores.size,
+            }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["class", "name", "beats", "caught", "recall"])
 
 
 def outcomes(y_true: np.ndarray, scores: np.ndarray, threshold: float) -> np.ndarray:

@@ -19,7 +19,7 @@ from ui.evaluate_charts import (
     threshold_metrics_figure,
 )
 from ui.evaluate_controls import LOG_KEY, render_strategy_buttons, render_threshold_slider
-from ui.evaluate_data import OUTCOMES, Evaluation, per_class_recall, sample_table
+from ui.evaluate_data import ABNORMAL_CLASSES, OUTCOMES, Evaluation, per_class_recall, sample_table
 
 SHOWN_KEY = "eval_shown_outcome"
 TABLE_KEY = "eval_sample_table"
@@ -97,6 +97,9 @@ def render_class_recall(evaluation: Evaluation, threshold: float) -> None:
             "caught": st.column_config.NumberColumn("caught (score ≥ threshold)"),
         },
     )
+    missing = [str(c) for c in ABNORMAL_CLASSES if evaluation.class_scores[c].size == 0]
+    if missing:
+        st.caption(f"No test beats of class {', '.join(missing)} in this split, so no recall for it.")
 
 
 def render_inspector(evaluation: Evaluation, threshold: float) -> None:
