@@ -1,0 +1,89 @@
+"""Leaderboard rows for the Compare page: this session's models plus the baselines, fitted once per data split."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import streamlit as st
+
+from anomaly_core import DataConfig, EcgSplit, count_parameters, summarize_scores
+from anomaly_core.baselines import BaselineResult, run_baselines
+from ui.compare_table import LeaderRow, family_key
+from ui.state import ActiveModel, default_model, ecg_split, trained_models
+
+
+@st.cache_data(show_spinner="Fitting the classical baselines on this split (once per split)…", max_entries=8)
+def baseline_results(cfg: DataConfig) -> list[BaselineResult]:
+    """The four baselines fitted on a split's training beats and scored on its test beats; cached per DataConfig."""
+    return run_baselines(ecg_split(cfg), seed=cfg.seed)
+
+
+def model_row(model: ActiveModel, name: str) -> LeaderRow:
+    """A leaderboard row of an autoencoder from its precomputed test scores."""
+    split, summary = model.split, model.summary
+    return LeaderRow(
+        name=name,
+        family=family_key(model.config),
+        is_baseline=False,
+        parameters=count_parameters(model.model),
+        train_seconds=float(model.train_seconds) if model.train_seconds > 0 else float("nan"),  # the ready model: unknown
+        auc=summary.auc,
+        average_precision=summary.average_precision,
+        best_f1=summary.best_f1,
+        recall_at_5pct_fpr=summary.recall_at_5pct_fpr,
+        scores=model.test_scores,
+        y_test=split.y_test,
+        classes_test=split.classes_test,
+        data=split.config,
+    )
+
+
+def baseline_row(result: BaselineResult, split: EcgSplit) -> LeaderRow:
+    """A leaderboard row of a fitted baseline."""
+    summary = summarize_scores(split.y_test, result.test_scores)
+    return LeaderRow(
+        name=result.label,
+        family=result.name,
+        is_baseline=True,
+        parameters=result.stored_values,
+        train_seconds=result.fit_seconds,
+        auc=summary.auc,
+        average_precision=summary.average_precision,
+        best_f1=summary.best_f1,
+        recall_at_5pct_fpr=summary.recall_at_5pct_fpr,
+        scores=result.test_scores,
+        y_test=split.y_test,
+        classes_test=split.classes_test,
+        data=split.config,
+    )
+
+
+def session_models() -> list[ActiveModel]:
+    """The models trained in this session, or the ready default model when none is trained yet."""
+    return list(trained_models()) or [default_model()]
+
+
+def unique_names(models: list[ActiveModel]) -> list[str]:
+    """Model names, numbered where the same name appears more than once."""
+    counts, seen = Counter(m.name for m in models), Counter()
+    names = []
+    for model in models:
+        seen[model.name] += 1
+        names.append(f"{model.name} #{seen[model.name]}" if counts[model.name] > 1 else model.name)
+    return names
+
+
+def split_configs(models: list[ActiveModel]) -> list[DataConfig]:
+    """The distinct data splits of the models, newest model's split first."""
+    configs: list[DataConfig] = []
+    for model in reversed(models):
+        if model.split.config not in configs:
+            configs.append(model.split.config)
+    return configs
+
+
+def rows_for_split(models: list[ActiveModel], cfg: DataConfig) -> list[LeaderRow]:
+    """The models evaluated on split `cfg`, then the baselines fitted on that same split."""
+    rows = [model_row(m, name) for m, name in zip(models, unique_names(models)) if m.split.config == cfg]
+    split = ecg_split(cfg)
+    return rows + [baseline_row(result, split) for result in baseline_results(cfg)]
