@@ -13,6 +13,7 @@ from anomaly_core import DataConfig, ModelConfig
 from anomaly_core.data import CLASS_NAMES, NORMAL_CLASS
 
 MAX_FPR = 0.05
+SHORT_CLASS_NAMES = {2: "R-on-T PVC", 3: "PVC", 4: "SVPB or ectopic", 5: "unclassified"}
 # column -> True when higher is better
 METRIC_COLUMNS = {
     "ROC AUC": True,
@@ -103,7 +104,7 @@ def style_best(frame: pd.DataFrame) -> Styler:
         return [mark if column.name in best and i == best[column.name] else "" for i in column.index]
 
     formats = {"ROC AUC": "{:.4f}", "AP": "{:.3f}", "best F1": "{:.3f}", "recall @ 5% FPR": "{:.3f}", "train s": "{:.2f}"}
-    return frame.style.apply(highlight).format(formats)
+    return frame.style.apply(highlight).format(formats, na_rep="—")
 
 
 def threshold_at_fpr(scores: np.ndarray, y_test: np.ndarray, max_fpr: float = MAX_FPR) -> float:
@@ -129,7 +130,7 @@ def per_class_frame(rows: Sequence[LeaderRow]) -> pd.DataFrame:
     table = {r.name: recall_by_class(r.scores, r.y_test, r.classes_test) for r in rows}
     frame = pd.DataFrame.from_dict(table, orient="index")
     counts = {label: int(np.sum(rows[0].classes_test == label)) for label in frame.columns} if rows else {}
-    frame.columns = [f"{label}: {CLASS_NAMES[label]} ({counts[label]} beats)" for label in frame.columns]
+    frame.columns = [f"{label}: {SHORT_CLASS_NAMES[label]} ({counts[label]} beats)" for label in frame.columns]
     return frame
 
 

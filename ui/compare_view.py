@@ -6,10 +6,19 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from anomaly_core import DataConfig
+from anomaly_core import CLASS_NAMES, DataConfig
 from ui.compare_charts import pr_overlay, roc_overlay
 from ui.compare_data import rows_for_split, session_models, split_configs
-from ui.compare_table import FAMILY_NOTES, LeaderRow, leaderboard_frame, per_class_frame, split_label, style_best, top_rows
+from ui.compare_table import (
+    FAMILY_NOTES,
+    SHORT_CLASS_NAMES,
+    LeaderRow,
+    leaderboard_frame,
+    per_class_frame,
+    split_label,
+    style_best,
+    top_rows,
+)
 
 SPLIT_KEY = "compare_split"
 SORT_KEY = "compare_sort"
@@ -80,7 +89,11 @@ def render_curves(rows: Sequence[LeaderRow]) -> None:
 def render_per_class(rows: Sequence[LeaderRow]) -> None:
     """Recall of each abnormal class at 5 % false positives, to show which beats each model misses."""
     st.subheader("Which abnormal beats each model catches")
-    st.caption("Share of each abnormal class flagged when the threshold lets 5 % of normal test beats through as false alarms.")
+    st.caption(
+        "Share of each abnormal class flagged when the threshold lets 5 % of normal test beats through as false alarms. "
+        + "; ".join(f"{SHORT_CLASS_NAMES[c]} = {CLASS_NAMES[c]}" for c in SHORT_CLASS_NAMES)
+        + "."
+    )
     st.dataframe(per_class_frame(rows).style.format("{:.0%}", na_rep="—"), width="stretch")
 
 
