@@ -134,3 +134,11 @@ def test_leaderboard_refuses_an_unknown_sort_column(two_models) -> None:
     assert list(leaderboard_frame(rows, "model", True)["model"]) == sorted(m.name for m in two_models)
     with pytest.raises(ValueError, match="sort_by"):
         leaderboard_frame(rows, "speed")
+
+
+def test_sidebar_architecture_label_names_each_familys_own_layers() -> None:
+    from ui.state import architecture_label
+
+    assert architecture_label(ModelConfig()) == "dense 140 → 64 → 32 → 16 → 32 → 64 → 140"
+    assert "16 ch → 32 ch (kernel 7, stride 2)" in architecture_label(ModelConfig(family="conv"))
+    assert "chunks of 7 → 1×32 LSTM → 16" in architecture_label(ModelConfig(family="lstm"))

@@ -163,5 +163,12 @@ def trained_models() -> list[ActiveModel]:
 
 def architecture_label(cfg: ModelConfig) -> str:
     """The layer sizes in one line, e.g. 'dense 140 → 64 → 16 → 64 → 140'."""
+    n, code = cfg.input_length, cfg.latent_size
+    if cfg.family == "conv":
+        channels = " → ".join(f"{c} ch" for c in cfg.conv_channels)
+        return f"conv {n} → {channels} (kernel {cfg.conv_kernel}, stride {cfg.conv_stride}) → {code} → mirrored → {n}"
+    if cfg.family == "lstm":
+        lstm = f"{cfg.lstm_layers}×{cfg.lstm_hidden} LSTM"
+        return f"lstm {n} in chunks of {cfg.lstm_chunk} → {lstm} → {code} → {lstm} → {n}"
     sizes = [cfg.input_length, *cfg.encoder_hidden, cfg.latent_size, *cfg.decoder_sizes, cfg.input_length]
     return f"{cfg.family} " + " → ".join(str(size) for size in sizes)
