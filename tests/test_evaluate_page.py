@@ -122,6 +122,12 @@ def test_extreme_thresholds_show_sane_numbers(at: AppTest) -> None:
     assert "Every beat" in at.warning[0].value
     for element in [*at.metric, *at.caption]:
         assert "nan" not in str(element.value).lower() and "inf" not in str(element.value).lower()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        at.toggle(key=LOG_KEY).set_value(True).run()  # from threshold 0 to the log scale
+    assert at.slider(key=LOG_SLIDER_KEY).value == at.slider(key=LOG_SLIDER_KEY).min
+    assert metric(at, "Recall") == "1.000"
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
     assert not at.exception
 
 
@@ -147,7 +153,7 @@ def test_strategy_buttons_set_the_expected_thresholds(at: AppTest) -> None:
 
 def test_best_f1_button_zeroes_the_deltas(at: AppTest) -> None:
     at.button(key="eval_btn_best_f1").click().run()
-    assert all(m.delta in ("+0.000", "-0.000") for m in at.metric)
+    assert [m.delta for m in at.metric] == ["0.000"] * 6
 
 
 def test_log_scale_slider_keeps_the_threshold_and_matches_the_core(at: AppTest) -> None:

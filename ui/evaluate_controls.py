@@ -59,7 +59,8 @@ def _clamp(evaluation: Evaluation, threshold: float) -> float:
 
 
 def _slider_value(threshold: float, *, log: bool) -> float:
-    return float(np.log10(threshold)) if log else float(threshold)
+    """The slider position for `threshold`; a threshold of 0 sits at the log slider's bottom end."""
+    return float(np.log10(max(threshold, 1e-12))) if log else float(threshold)
 
 
 def _active_slider_key() -> str:
@@ -67,7 +68,7 @@ def _active_slider_key() -> str:
 
 
 def current_threshold(evaluation: Evaluation) -> float:
-    """The threshold in use (the suggested one until the learner moves the slider)."""
+    """The threshold in use (set by `evaluation_for`, then by the slider and the strategy buttons)."""
     return float(st.session_state.get(THRESHOLD_KEY, evaluation.best_threshold))
 
 

@@ -49,7 +49,7 @@ def render_metric_cards(confusion: Confusion, best: Confusion, best_threshold: f
         column.metric(
             label,
             f"{value:.3f}",
-            delta=f"{change:+.3f}",
+            delta="0.000" if still else f"{change:+.3f}",
             delta_color="off" if still else delta_color,
             delta_arrow="off" if still else "auto",
             help=meaning,
