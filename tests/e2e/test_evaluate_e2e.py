@@ -51,5 +51,11 @@ def test_slider_keys_and_strategy_buttons_move_precision(page) -> None:
     log_slider.wait_for()
     wait_for_precision(page, best_threshold, sweep)  # changing the scale keeps the threshold
     page.get_by_test_id("stPlotlyChart").nth(5).wait_for()  # the histogram, three curves, inspected beat and gallery drew
+
+    table = page.locator(".st-key-eval_sample_table [data-testid='stDataFrame']")
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 * 2 + 17)  # the selection box of the second row (35 px rows)
+    page.get_by_text("Rank 2 of").wait_for()  # the inspector now plots the second most anomalous beat
     assert_healthy(page)
     screenshot(page, "evaluate-log-scale")
