@@ -86,8 +86,8 @@ class ModelConfig:
     input_noise: float = 0.0  # std of Gaussian noise added to inputs while training (denoising)
     vae_beta: float = 0.003  # weight of the KL term (per beat, divided by input_length like the error)
     vae_score: str = "reconstruction"  # or "elbo": reconstruction error plus the weighted KL term
-    conv_channels: tuple[int, ...] = (16, 32)
-    conv_kernel: int = 7
+    conv_channels: tuple[int, ...] = (8, 16, 32, 32)  # 140 steps -> 70 -> 35 -> 18 -> 9
+    conv_kernel: int = 5
     conv_stride: int = 2
     lstm_hidden: int = 32
     lstm_layers: int = 1

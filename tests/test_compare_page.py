@@ -140,5 +140,5 @@ def test_sidebar_architecture_label_names_each_familys_own_layers() -> None:
     from ui.state import architecture_label
 
     assert architecture_label(ModelConfig()) == "dense 140 → 64 → 32 → 16 → 32 → 64 → 140"
-    assert "16 ch → 32 ch (kernel 7, stride 2)" in architecture_label(ModelConfig(family="conv"))
+    assert "8 ch → 16 ch → 32 ch → 32 ch (kernel 5, stride 2)" in architecture_label(ModelConfig(family="conv"))
     assert "chunks of 7 → 1×32 LSTM → 16" in architecture_label(ModelConfig(family="lstm"))

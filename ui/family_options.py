@@ -20,8 +20,8 @@ FAMILY_HINTS = {
 
 
 def _conv_channels(layers: int, first: int) -> tuple[int, ...]:
-    """Channels doubling from `first` in each layer, capped at MAX_CHANNELS."""
-    return tuple(min(MAX_CHANNELS, first * 2**i) for i in range(layers))
+    """Channels doubling from `first` in each layer up to four times `first` (and MAX_CHANNELS): 8 -> 8, 16, 32, 32."""
+    return tuple(min(MAX_CHANNELS, first * 4, first * 2**i) for i in range(layers))
 
 
 def render_vae_options(cfg: ModelConfig) -> dict[str, Any]:
@@ -65,7 +65,7 @@ def render_conv_options(cfg: ModelConfig) -> dict[str, Any]:
             "layers",
             min_value=1,
             max_value=MAX_CHANNELS,
-            help="Each further layer doubles the channels.",
+            help="Each further layer doubles the channels, up to four times the first.",
         )
     with columns[2]:
         kernel = setting_widget(
