@@ -18,12 +18,12 @@ from ui.share_file import ShareFileError, settings_from_json, settings_to_json
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# A value other than the default for every field (filtered to the fields the configs have today).
+# A value other than the default for every field; where a list gives two, the first that is not today's default is used.
 OTHER_MODEL = {
     "family": "vae", "encoder_hidden": (96, 48, 24), "latent_size": 7, "decoder_hidden": (20, 40, 80), "activation": "tanh",
     "output_activation": "linear", "dropout": 0.25, "batch_norm": True, "init": "kaiming", "input_noise": 0.05,
-    "vae_beta": 0.5, "vae_score": "elbo", "conv_channels": (8, 16, 32), "conv_kernel": 5, "conv_stride": 1,
-    "lstm_hidden": 48, "lstm_layers": 2, "lstm_chunk": 5,
+    "vae_beta": [0.5, 2.0], "vae_score": "elbo", "conv_channels": [(4, 12), (6, 10, 20)], "conv_kernel": [9, 3],
+    "conv_stride": [1, 3], "lstm_hidden": [48, 24], "lstm_layers": [2, 3], "lstm_chunk": [5, 10],
 }  # fmt: skip
 OTHER_TRAIN = {
     "epochs": 12, "batch_size": 64, "learning_rate": 0.0123, "optimizer": "rmsprop", "regularizer": "l1_l2",
@@ -35,8 +35,13 @@ OTHER_DATA = {
 
 
 def _other(cls: type, values: dict) -> object:
-    names = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{k: v for k, v in values.items() if k in names})
+    """A config with a non-default value for every field named in `values` that the config has."""
+    chosen = {}
+    for item in dataclasses.fields(cls):
+        if item.name in values:
+            candidates = values[item.name] if isinstance(values[item.name], list) else [values[item.name]]
+            chosen[item.name] = next((c for c in candidates if c != getattr(cls(), item.name)), candidates[0])
+    return cls(**chosen)
 
 
 def every_setting_changed() -> SharedState:
