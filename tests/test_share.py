@@ -205,3 +205,20 @@ def test_uploading_a_settings_file_applies_it_and_a_wrong_one_changes_nothing() 
     at.file_uploader(key="share_upload").upload("bad.json", b'{"format": "anomaly-lab-settings", "version": 1, "x": 1}').run()
     assert not at.exception and "not used" in at.error[0].value
     assert at.session_state[SETTINGS_KEY] == state.settings
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"family": "conv", "conv_kernel": "15", "conv_stride": "4", "conv_channels": "128,128,128,128", "epochs": "2000"},
+        {"family": "lstm", "lstm_hidden": "256", "lstm_layers": "3", "lstm_chunk": "20", "noise": "0.5", "seed": "0"},
+        {"family": "vae", "vae_beta": "100", "vae_score": "elbo", "layers": "512,1,512,1,512,1", "latent": "512", "lr": "100"},
+    ],
+    ids=["conv", "lstm", "vae"],
+)
+def test_links_at_the_edges_of_what_is_accepted_open_the_train_page_cleanly(params: dict[str, str]) -> None:
+    at = open_app_with_link(params)
+    assert not at.exception and not at.warning  # every value was accepted ...
+    at.switch_page("pages/train.py").run()
+    assert not at.exception  # ... and the Train page's widgets can show it
+    assert at.selectbox(key="w_family").value == params["family"]
