@@ -59,6 +59,16 @@ def test_a_classroom_link_hides_and_locks_train_controls() -> None:
     assert at.session_state[SETTINGS_KEY].model.encoder_hidden == (64, 32)  # hidden settings keep the link's values
 
 
+def test_a_root_link_opens_the_train_page_with_the_lesson_beside_it() -> None:
+    at = open_link({"page": "train", "hide": "optimizer", "lock": "loss", "lesson": "Which loss is used?"})
+    assert at.title[0].value == "Train an autoencoder"
+    assert "Which loss is used?" in [t.value for t in at.sidebar.text]
+    shown = widgets_by_key(at)
+    assert "w_optimizer" not in shown and shown["w_loss"].disabled and not shown["w_epochs"].disabled
+    at.number_input(key="w_epochs").set_value(5).run()  # the learner's own change is kept: the link applies once
+    assert at.session_state[SETTINGS_KEY].train.epochs == 5 and widgets_by_key(at)["w_loss"].disabled
+
+
 def test_every_control_group_can_be_hidden() -> None:
     at = open_link({"hide": ",".join(CONTROL_GROUPS)})
     at.switch_page("pages/train.py").run()
@@ -140,7 +150,7 @@ def test_the_teacher_page_turns_choices_into_a_link_that_reproduces_them() -> No
     assert LESSON_WITH_HTML in [t.value for t in at.text]  # the preview is plain text too
     link = at.code[0].value
     decoded, ignored = decode_params(dict(parse_qsl(urlsplit(link).query)))
-    assert ignored == [] and urlsplit(link).path == "/train"
+    assert ignored == [] and urlsplit(link).path == "/" and "page=train" in link
     assert decoded.classroom.modes == {"seed": "hidden", "loss": "locked"}
     assert decoded.classroom.lesson == LESSON_WITH_HTML
     assert decoded.settings.data.abnormal_fraction == 0.3 and decoded.threshold_strategy == "youden"

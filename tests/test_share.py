@@ -79,7 +79,7 @@ def test_every_setting_round_trips_through_a_full_link() -> None:
 
     state = every_setting_changed()
     url = share_url(state, current_page="train")
-    assert url.startswith("http://localhost:8501/train?")
+    assert url.startswith("http://localhost:8501/?page=train&")
     assert "<" not in url and " " not in url
     decoded, ignored = decode_params(dict(parse_qsl(urlsplit(url).query)))
     assert (decoded, ignored) == (state, [])

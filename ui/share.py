@@ -19,6 +19,7 @@ from ui.classroom import classroom_setup, set_classroom
 from ui.settings import get_settings, set_settings
 from ui.share_codec import (
     DEFAULT_THRESHOLD,
+    PAGE_PARAM,
     THRESHOLD_KEY,
     THRESHOLD_STRATEGIES,
     SharedState,
@@ -45,6 +46,7 @@ UPLOAD_KEY = "share_upload"
 UPLOAD_MESSAGE_KEY = "share_upload_message"
 FALLBACK_BASE_URL = "http://localhost:8501"  # when the browser's address is unknown (AppTest)
 MAX_NOTICE_LINES = 12
+LINK_PAGES = ("home", "data", "train", "evaluate", "draw", "compare", "teacher")  # pages/<name>.py
 MAX_LINE_CHARS = 200
 
 
@@ -72,18 +74,27 @@ def apply_state(state: SharedState) -> None:
 
 
 def apply_link_params() -> None:
-    """Apply the page's query parameters once per new link; call in app.py before navigation runs."""
+    """Apply the page's query parameters once per new link, then open the page a root link names.
+
+    Call in app.py after st.navigation and before navigation.run(). Links point at the app's root
+    (`/?page=train&...`): app.py always runs there, while a fresh server answers a deep link such as
+    `/train` from the pages/ folder without app.py until its main page has been served once.
+    """
     params = st.query_params.to_dict()
-    if not params:
+    target = params.pop(PAGE_PARAM, None)
+    if not params and target is None:
         st.session_state.pop(APPLIED_LINK_KEY, None)  # the same link opened again later applies again
         return
     signature = json.dumps(sorted(params.items()))
-    if st.session_state.get(APPLIED_LINK_KEY) == signature:
-        return
-    state, ignored = decode_params(params, check_data=_check_split)
-    apply_state(state)
-    st.session_state[APPLIED_LINK_KEY] = signature
-    st.session_state[NOTICE_KEY] = ignored
+    if st.session_state.get(APPLIED_LINK_KEY) != signature:
+        state, ignored = decode_params(params, check_data=_check_split)
+        if target is not None and target not in LINK_PAGES:
+            ignored.append(f"{PAGE_PARAM}={target[:30]!r}: no such page (use {', '.join(LINK_PAGES)})")
+        apply_state(state)
+        st.session_state[APPLIED_LINK_KEY] = signature
+        st.session_state[NOTICE_KEY] = ignored
+    if target in LINK_PAGES:
+        st.switch_page(f"pages/{target}.py", query_params=params)
 
 
 def render_link_notice() -> None:
@@ -113,9 +124,9 @@ def app_base_url(current_page: str) -> str:
 
 
 def share_url(state: SharedState, *, current_page: str, target_page: str = "train") -> str:
-    """A full link that opens `target_page` with `state`."""
-    query = urlencode(encode_params(state), quote_via=quote, safe=",")
-    return f"{app_base_url(current_page)}/{target_page}" + (f"?{query}" if query else "")
+    """A full link to the app's root that applies `state` and opens `target_page`."""
+    query = urlencode({PAGE_PARAM: target_page, **encode_params(state)}, quote_via=quote, safe=",")
+    return f"{app_base_url(current_page)}/?{query}"
 
 
 def _apply_uploaded_file() -> None:

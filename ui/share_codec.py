@@ -86,7 +86,8 @@ def _params() -> tuple[Param, ...]:
 
 
 PARAMS: tuple[Param, ...] = _params()
-OTHER_PARAMS = ("preset", "threshold", *CLASSROOM_PARAMS)
+PAGE_PARAM = "page"  # which page a link opens (read by ui.share before decoding)
+OTHER_PARAMS = ("preset", "threshold", PAGE_PARAM, *CLASSROOM_PARAMS)
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,12 @@ def main_page_served_once(browser, app_url: str) -> None:
 
 
 def test_a_classroom_link_opens_the_train_page_as_the_teacher_set_it(page) -> None:
-    open_page(page, f"train?hide=layers,optimizer&lock=seed&lr=0.01&lesson={quote(LESSON)}")
+    open_page(page, f"?page=train&hide=layers,optimizer&lock=seed&lr=0.01&lesson={quote(LESSON)}")  # as Teacher writes it
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text(LESSON, exact=True)).to_be_visible()  # the tags are shown as typed, not rendered
     assert page.title() != "hacked"
     expect(page.locator(".st-key-w_epochs")).to_be_visible()
+    assert "/train?" in page.url
     assert page.locator(".st-key-w_optimizer").count() == 0 and page.locator(".st-key-w_latent").count() == 0
     expect(page.locator(".st-key-w_seed input")).to_be_disabled()
     expect(page.locator(".st-key-w_loss")).to_be_visible()
@@ -58,5 +59,5 @@ def test_a_lesson_link_on_home_opens_its_setup_and_the_teacher_link_points_at_th
     expect(page.locator(".st-key-w_optimizer input")).to_be_disabled()
     assert page.locator(".st-key-w_latent").count() == 0
     open_page(page, "teacher")
-    expect(page.get_by_test_id("stCode").first).to_contain_text(f"{page.app_url}/train")
+    expect(page.get_by_test_id("stCode").first).to_contain_text(f"{page.app_url}/?page=train")
     assert_healthy(page)
