@@ -16,6 +16,7 @@ from anomaly_core import (
     ThresholdSweep,
     TrainConfig,
     Trainer,
+    anomaly_scores,
     build_model,
     make_split,
     threshold_best_f1,
@@ -219,3 +220,22 @@ def test_outcomes_and_figures_at_extreme_thresholds() -> None:
                 outcome_histogram(scores, y, threshold, log_x=log_x)
                 threshold_metrics_figure(sweep.curves()["threshold"], sweep.curves(), threshold, log_x=log_x)
             assert all(math.isfinite(v) for v in sweep.at(threshold).as_dict().values())
+
+
+def test_histogram_hatches_exactly_the_false_alarms_and_missed_beats(trained_default) -> None:
+    split = trained_default.split
+    scores = anomaly_scores(trained_default.trainer.model, split.x_test)
+    sweep = ThresholdSweep(split.y_test, scores)
+    thresholds = (0.0, float(scores.min()), float(np.median(scores)), sweep.best_f1()[0], float(scores.max()), 1.0)
+    for threshold in thresholds:
+        confusion = sweep.at(threshold)
+        for log_x in (False, True):
+            bars = {
+                trace.name: int(sum(trace.y)) for trace in outcome_histogram(scores, split.y_test, threshold, log_x=log_x).data
+            }
+            assert bars == {
+                "normal": confusion.tn,
+                "false alarms (FP)": confusion.fp,
+                "abnormal": confusion.tp,
+                "missed (FN)": confusion.fn,
+            }

@@ -44,8 +44,9 @@ def _point(x: float, y: float) -> dict:
 def outcome_histogram(scores: np.ndarray, y_true: np.ndarray, threshold: float, *, log_x: bool = False) -> go.Figure:
     """Histogram of normal and abnormal scores (n,), false alarms and missed anomalies hatched.
 
-    A bin edge sits exactly on the threshold, so every bar is wholly on one side of it.
-    With `log_x` the bins are even in log10(score) and the axis is labelled with the scores.
+    Beats are split by `score >= threshold` before binning, so the hatched bars hold exactly the FP and FN
+    beats; a bin edge sits on the threshold so no bar straddles it. With `log_x` the bins are even in
+    log10(score) and the axis is labelled with the scores.
     """
     scores, y_true = np.asarray(scores, dtype=np.float64), np.asarray(y_true)
     values = np.log10(np.maximum(scores, 1e-12)) if log_x else scores
@@ -54,16 +55,18 @@ def outcome_histogram(scores: np.ndarray, y_true: np.ndarray, threshold: float, 
     if edges[0] < line < edges[-1]:
         edges = np.union1d(edges, [line])
     centers, widths = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
-    flagged = centers >= line
+    flagged = scores >= threshold
+    groups = (
+        ((y_true == 0) & ~flagged, dict(name="normal", opacity=0.6, marker=dict(color=NORMAL_COLOR))),
+        ((y_true == 0) & flagged, dict(name="false alarms (FP)", marker=dict(color=NORMAL_COLOR, pattern=FALSE_ALARM_PATTERN))),
+        ((y_true == 1) & flagged, dict(name="abnormal", opacity=0.6, marker=dict(color=ANOMALY_COLOR))),
+        ((y_true == 1) & ~flagged, dict(name="missed (FN)", marker=dict(color=ANOMALY_COLOR, pattern=MISSED_PATTERN))),
+    )
     data = []
-    for label, name, color in ((0, "normal", NORMAL_COLOR), (1, "abnormal", ANOMALY_COLOR)):
-        counts, _ = np.histogram(values[y_true == label], bins=edges)
-        wrong = flagged if label == 0 else ~flagged
-        error_name, pattern = ("false alarms (FP)", FALSE_ALARM_PATTERN) if label == 0 else ("missed (FN)", MISSED_PATTERN)
-        bar = dict(type="bar", x=centers[~wrong], y=counts[~wrong], width=widths[~wrong], name=name, opacity=0.6)
-        data.append({**bar, "marker": dict(color=color)})
-        data.append(dict(type="bar", x=centers[wrong], y=counts[wrong], width=widths[wrong], name=error_name))
-        data[-1]["marker"] = dict(color=color, pattern=pattern)
+    for members, style in groups:
+        counts, _ = np.histogram(values[members], bins=edges)
+        shown = counts > 0
+        data.append(dict(type="bar", x=centers[shown], y=counts[shown], width=widths[shown], **style))
     xaxis: dict = dict(range=[float(min(edges[0], line)), float(max(edges[-1], line))])
     if log_x:
         decades = np.arange(np.floor(xaxis["range"][0]), np.ceil(xaxis["range"][1]) + 1)
