@@ -14,20 +14,6 @@ pytestmark = pytest.mark.e2e
 LESSON = "Is <b>this</b> bold? <script>document.title='hacked'</script>"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def main_page_served_once(browser, app_url: str) -> None:
-    """Have the server run app.py once before the deep links below.
-
-    Until some session has run app.py, Streamlit 1.67 serves /train from the pages/ folder (multipage v1) without
-    app.py's st.navigation, so a deep link as the server's very first request skips app.py (reported as its own issue).
-    """
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(app_url)
-    wait_for_app(page)
-    context.close()
-
-
 def test_a_classroom_link_opens_the_train_page_as_the_teacher_set_it(page) -> None:
     open_page(page, f"?page=train&hide=layers,optimizer&lock=seed&lr=0.01&lesson={quote(LESSON)}")  # as Teacher writes it
     sidebar = page.get_by_test_id("stSidebar")
