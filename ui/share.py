@@ -77,8 +77,7 @@ def apply_link_params() -> None:
     """Apply the page's query parameters once per new link, then open the page a root link names.
 
     Call in app.py after st.navigation and before navigation.run(). Links point at the app's root
-    (`/?page=train&...`): app.py always runs there, while a fresh server answers a deep link such as
-    `/train` from the pages/ folder without app.py until its main page has been served once.
+    (`/?page=train&...`), where app.py always runs; deep links (`/train?...`) work the same way.
     """
     params = st.query_params.to_dict()
     target = params.pop(PAGE_PARAM, None)
