@@ -28,6 +28,7 @@ from ui import evaluate_controls
 from ui.evaluate_charts import outcome_histogram, threshold_metrics_figure
 from ui.evaluate_controls import CACHE_KEY, LOG_KEY, LOG_SLIDER_KEY, SLIDER_KEY, THRESHOLD_KEY
 from ui.evaluate_data import build_evaluation, outcomes
+from ui.share_codec import THRESHOLD_KEY as SHARED_STRATEGY_KEY
 from ui.state import ACTIVE_MODEL_KEY, make_active_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -239,3 +240,21 @@ def test_histogram_hatches_exactly_the_false_alarms_and_missed_beats(trained_def
                 "abnormal": confusion.tp,
                 "missed (FN)": confusion.fn,
             }
+
+
+def test_the_threshold_starts_at_the_strategy_a_shared_link_chose() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state[SHARED_STRATEGY_KEY] = "youden"  # what a lesson or shared link sets
+    at.run()
+    model = shown_model(at)
+    youden = threshold_youden(model.split.y_test, model.test_scores)
+    assert at.session_state[THRESHOLD_KEY] == pytest.approx(youden, rel=1e-12)
+    assert_screen_matches_core(at, youden)
+    assert any("Youden's J, the starting strategy" in c.value for c in at.caption)
+    at.slider(key=SLIDER_KEY).set_value(at.slider(key=SLIDER_KEY).max / 2).run()  # moving by hand keeps the hand's value
+    assert at.session_state[THRESHOLD_KEY] == at.slider(key=SLIDER_KEY).max / 2
+    at.session_state[SHARED_STRATEGY_KEY] = "percentile"  # a new link applies its strategy
+    at.run()
+    expected = threshold_percentile(model.train_scores, percentile=95.0)
+    assert at.session_state[THRESHOLD_KEY] == pytest.approx(expected, rel=1e-12)
+    assert at.slider(key=SLIDER_KEY).value == pytest.approx(expected, rel=1e-12)

@@ -1,6 +1,7 @@
 """The Evaluate page's threshold state: one canonical threshold, the slider that shows it and the strategy buttons.
 
 `THRESHOLD_KEY` holds the exact threshold (it survives page changes, where Streamlit forgets widget keys).
+A new model starts at the strategy a shared link or lesson chose (`ui.share_codec.THRESHOLD_KEY`), else mean + 1 std.
 The slider (linear or log10) writes it in its `on_change`; strategy buttons write it and the slider's key
 in their `on_click`, so the slider jumps to the strategy's value on the same rerun.
 """
@@ -11,6 +12,8 @@ import numpy as np
 import streamlit as st
 
 from ui.evaluate_data import Evaluation, build_evaluation, decimals_for, slider_bounds, strategy_threshold
+from ui.share_codec import DEFAULT_THRESHOLD as DEFAULT_STRATEGY
+from ui.share_codec import THRESHOLD_KEY as SHARED_STRATEGY_KEY
 from ui.state import ActiveModel
 
 CACHE_KEY = "eval_cache"
@@ -21,12 +24,14 @@ LOG_KEY = "eval_log_scale"
 K_KEY = "eval_k"
 PERCENTILE_KEY = "eval_percentile"
 NOTE_KEY = "eval_strategy_note"
+APPLIED_KEY = "eval_applied_strategy"
 STRATEGY_LABELS = {
     "mean_std": "mean + k·std",
     "percentile": "percentile",
     "best_f1": "best F1",
     "youden": "Youden's J",
 }
+STARTING_LABELS = {"mean_std": "mean + 1 std", "percentile": "95th percentile", "best_f1": "best F1", "youden": "Youden's J"}
 
 
 def setdefault_keys() -> None:
@@ -37,17 +42,27 @@ def setdefault_keys() -> None:
     st.session_state.setdefault(NOTE_KEY, None)
 
 
+def _starting_strategy() -> str:
+    """The strategy a shared link or lesson chose for this session (mean + 1 std when none did)."""
+    strategy = st.session_state.get(SHARED_STRATEGY_KEY, DEFAULT_STRATEGY)
+    return strategy if strategy in STRATEGY_LABELS else DEFAULT_STRATEGY
+
+
 def evaluation_for(model: ActiveModel) -> Evaluation:
-    """This session's evaluation of `model`, built once; a new model starts at its suggested threshold."""
+    """This session's evaluation of `model`, built once; a new model (or a new linked strategy) sets the starting threshold."""
     cached = st.session_state.get(CACHE_KEY)
-    if cached is not None and cached[0] is model:
+    strategy = _starting_strategy()
+    if cached is not None and cached[0] is model and st.session_state.get(APPLIED_KEY) == strategy:
         return cached[1]
-    evaluation = build_evaluation(model)
+    evaluation = cached[1] if cached is not None and cached[0] is model else build_evaluation(model)
     st.session_state[CACHE_KEY] = (model, evaluation)
+    st.session_state[APPLIED_KEY] = strategy
     for key in (SLIDER_KEY, LOG_SLIDER_KEY):
         st.session_state.pop(key, None)
-    st.session_state[NOTE_KEY] = None
-    st.session_state[THRESHOLD_KEY] = _clamp(evaluation, model.threshold)
+    threshold = _clamp(evaluation, strategy_threshold(evaluation, strategy, k=1.0, percentile=95.0))
+    st.session_state[THRESHOLD_KEY] = threshold
+    start = f"{STARTING_LABELS[strategy]}, the starting strategy → {threshold:.{decimals_for(evaluation) + 1}f}"
+    st.session_state[NOTE_KEY] = None if strategy == DEFAULT_STRATEGY else start
     return evaluation
 
 
