@@ -16,6 +16,7 @@ from ui.train_run import (
     current_run,
     reset_training,
     run_burst,
+    settle_stopped_burst,
     start_training,
     step_training,
     stop_training,
@@ -68,6 +69,7 @@ def render_train_page() -> None:
     st.session_state.setdefault(TRAINING_KEY, False)
     st.session_state.setdefault(RUN_KEY, None)
     st.session_state.setdefault(NOTICE_KEY, None)
+    settle_stopped_burst()
     render_presets()
     settings = render_settings_panel()
     run = current_run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ class TrainRun:
     wall_seconds: float = 0.0
     burst_start: tuple[float, int] = (0.0, 0)  # (perf_counter, epoch) when the current burst began
     result: ActiveModel | None = None  # the scored snapshot made when the last burst ended
+    busy: threading.Lock = field(default_factory=threading.Lock)  # held by the script thread that trains
 
     @property
     def epochs(self) -> int:
@@ -110,11 +112,18 @@ def continue_training() -> None:
 
 
 def stop_training() -> None:
-    """Stop: end the burst now and keep the model trained so far."""
-    run = current_run()
-    if is_training() and run is not None:
-        finish_burst(run, "stopped")
+    """Stop: only clear the flag. Streamlit 1.67 starts the next run in a new thread while the old one still trains."""
     st.session_state[TRAINING_KEY] = False
+
+
+def settle_stopped_burst() -> None:
+    """A burst that Stop interrupted ends as stopped once its thread has let go of the model, which is kept."""
+    run = current_run()
+    if run is None or run.status != "training" or is_training():
+        return
+    with run.busy:  # the interrupted thread leaves at its next epoch or Streamlit call
+        if run.status == "training":
+            finish_burst(run, "stopped")
 
 
 def reset_training() -> None:
@@ -151,17 +160,25 @@ def finish_burst(run: TrainRun, status: str, message: str | None = None) -> None
 def run_burst(run: TrainRun, redraw: Callable[[TrainRun, int], None]) -> None:
     """Train up to the target epoch; each epoch is stored in the run before the charts redraw on a timer."""
     torch.set_num_threads(1)  # tiny models: steady on a shared 2-core machine
+    with run.busy:  # an interrupted run's thread may still be finishing its epoch
+        if run.status == "training" and is_training():
+            _train_until_target(run, redraw)
+
+
+def _train_until_target(run: TrainRun, redraw: Callable[[TrainRun, int], None]) -> None:
     started = last_draw = time.perf_counter()
     run.burst_start = (started, run.epochs)
     frame = 0
     try:
         for result in run.trainer.fit(max(0, st.session_state.get(TARGET_KEY, 0) - run.epochs)):
             run.history.append(result)
+            if not is_training():  # Stop was pressed
+                break
             if time.perf_counter() - last_draw >= REDRAW_SECONDS:
                 frame += 1
                 redraw(run, frame)
                 last_draw = time.perf_counter()
-        finish_burst(run, "finished")
+        finish_burst(run, "finished" if is_training() else "stopped")
     except TrainingDiverged as error:
         finish_burst(run, "diverged", str(error))
     except torch.OutOfMemoryError:
