@@ -11,19 +11,32 @@ from ui.charts import ANOMALY_COLOR, NORMAL_COLOR, RECON_COLOR
 
 MAX_DRAWN_NODES = 10  # wider layers show this many nodes and their real size as a label
 EDGE_COLOR = "rgba(100,100,100,0.18)"
+UNIT_WORDS = {"conv": "channels", "lstm": "LSTM units"}
+
+
+def _hidden_sizes(cfg: Any) -> tuple[list[int], list[int]]:
+    """Encoder and decoder sizes: dense units, conv channels or LSTM units by family; missing fields give none."""
+    family = getattr(cfg, "family", "dense")
+    if family == "conv":
+        encoder = [int(c) for c in getattr(cfg, "conv_channels", ())]
+        return encoder, encoder[::-1]
+    if family == "lstm":
+        encoder = [int(getattr(cfg, "lstm_hidden", 0))] * int(getattr(cfg, "lstm_layers", 0))
+        return encoder, encoder[::-1]
+    encoder = [int(u) for u in (getattr(cfg, "encoder_hidden", ()) or ())]
+    try:
+        return encoder, [int(u) for u in cfg.decoder_sizes]
+    except (AttributeError, TypeError):
+        return encoder, encoder[::-1]
 
 
 def diagram_columns(cfg: Any) -> list[tuple[str, int]]:
-    """(role, units) per column from input to output; roles: input, encoder, bottleneck, decoder, output.
+    """(role, size) per column from input to output; roles: input, encoder, bottleneck, decoder, output.
 
-    Tolerant of model families without dense layers: missing fields simply leave columns out.
+    Sizes are units (dense, VAE), channels (conv) or LSTM units; families without a field leave its columns out.
     """
     length = int(getattr(cfg, "input_length", 140))
-    encoder = [int(u) for u in (getattr(cfg, "encoder_hidden", ()) or ())]
-    try:
-        decoder = [int(u) for u in cfg.decoder_sizes]
-    except (AttributeError, TypeError):
-        decoder = list(reversed(encoder))
+    encoder, decoder = _hidden_sizes(cfg)
     latent = getattr(cfg, "latent_size", None)
     columns = [("input", length), *(("encoder", u) for u in encoder)]
     if latent:
@@ -58,6 +71,7 @@ def network_figure(cfg: Any, parameters: int | None = None) -> go.Figure:
     edge_x, edge_y = _edges(node_ys)
     fig.add_scatter(x=edge_x, y=edge_y, mode="lines", line=dict(color=EDGE_COLOR, width=1), hoverinfo="skip", showlegend=False)
     colors = {"input": NORMAL_COLOR, "output": NORMAL_COLOR, "bottleneck": ANOMALY_COLOR}
+    word = UNIT_WORDS.get(getattr(cfg, "family", "dense"), "units")
     for x, ((role, units), ys) in enumerate(zip(columns, node_ys)):
         size = 9 + 9 * np.log1p(min(units, 512)) / np.log1p(512)
         fig.add_scatter(
@@ -65,7 +79,7 @@ def network_figure(cfg: Any, parameters: int | None = None) -> go.Figure:
             y=ys,
             mode="markers",
             marker=dict(size=size, color=colors.get(role, RECON_COLOR), line=dict(width=1, color="white")),
-            hovertext=f"{role}: {units} units",
+            hovertext=f"{role}: {units} {word if role in ('encoder', 'decoder') else 'units'}",
             hoverinfo="text",
             showlegend=False,
         )
