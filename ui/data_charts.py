@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from ui.charts import ANOMALY_COLOR, NORMAL_COLOR, RECON_COLOR
 
 CLASS_COLORS = {1: NORMAL_COLOR, 2: ANOMALY_COLOR, 3: "#8e44ad", 4: "#f4a261", 5: "#6c757d"}
+SHORT_NAMES = {1: "Normal", 2: "R-on-T PVC", 3: "PVC", 4: "SVPB or ectopic", 5: "Unclassified"}  # for axes and legends
 SPLIT_COLORS = {"training": RECON_COLOR, "validation": "#a8dadc", "test": "#e9c46a"}
 
 
@@ -32,9 +33,14 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def class_count_figure(counts: Mapping[int, int], names: Mapping[int, str]) -> go.Figure:
+def class_label(label: int) -> str:
+    """A class's number and short name, e.g. '2 · R-on-T PVC'."""
+    return f"{label} · {SHORT_NAMES.get(label, 'class')}"
+
+
+def class_count_figure(counts: Mapping[int, int]) -> go.Figure:
     """One bar per class with its number of beats written on it."""
-    labels = [f"{label} · {names[label]}" for label in counts]
+    labels = [class_label(label) for label in counts]
     fig = go.Figure()
     fig.add_bar(
         x=labels,
@@ -43,7 +49,7 @@ def class_count_figure(counts: Mapping[int, int], names: Mapping[int, str]) -> g
         textposition="outside",
         marker_color=[CLASS_COLORS.get(label, RECON_COLOR) for label in counts],
     )
-    fig.update_yaxes(range=[0, max(counts.values()) * 1.15])
+    fig.update_yaxes(range=[0, max(counts.values()) * 1.3])
     return _style(fig, "Beats per class in ECG5000", "class", "beats")
 
 
@@ -57,7 +63,7 @@ def beat_browser_figure(beat: np.ndarray, neighbours: np.ndarray, *, color: str,
     return _style(fig, title, "time step", "amplitude (original units)")
 
 
-def class_bands_figure(stats: Mapping[int, tuple[np.ndarray, np.ndarray]], names: Mapping[int, str]) -> go.Figure:
+def class_bands_figure(stats: Mapping[int, tuple[np.ndarray, np.ndarray]]) -> go.Figure:
     """For each class, its mean beat as a line inside a shaded band of ± one standard deviation."""
     fig = go.Figure()
     for label, (mean, std) in stats.items():
@@ -72,7 +78,7 @@ def class_bands_figure(stats: Mapping[int, tuple[np.ndarray, np.ndarray]], names
             hoverinfo="skip",
             showlegend=False,
         )
-        fig.add_scatter(x=steps, y=mean, mode="lines", line=dict(color=color, width=2), name=f"{label} · {names[label]}")
+        fig.add_scatter(x=steps, y=mean, mode="lines", line=dict(color=color, width=2), name=class_label(label))
     return _style(fig, "Mean beat per class ± one standard deviation", "time step", "amplitude (original units)", 380)
 
 

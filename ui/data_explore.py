@@ -8,7 +8,7 @@ import streamlit as st
 
 from anomaly_core import CLASS_NAMES, EcgData
 from anomaly_core.data import NORMAL_CLASS
-from ui.data_charts import CLASS_COLORS, beat_browser_figure, class_bands_figure, class_count_figure
+from ui.data_charts import CLASS_COLORS, SHORT_NAMES, beat_browser_figure, class_bands_figure, class_count_figure
 
 CLASS_KEY = "data_class"
 BEAT_KEY = "data_beat_number"
@@ -23,12 +23,17 @@ def class_table(classes: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "class": labels,
-            "name": [CLASS_NAMES[int(label)] for label in labels],
+            "name (short name in charts)": [_named(int(label)) for label in labels],
             "in this lab": ["normal" if label == NORMAL_CLASS else "abnormal" for label in labels],
             "beats": counts,
             "share": [f"{count / counts.sum():.1%}" for count in counts],
         }
     )
+
+
+def _named(label: int) -> str:
+    full, short = CLASS_NAMES[label], SHORT_NAMES[label]
+    return full if full.startswith(short) else f"{full} ({short})"
 
 
 def beats_of_class(data: EcgData, label: int) -> np.ndarray:
@@ -52,10 +57,9 @@ def render_overview(data: EcgData) -> None:
         "(mean 0, standard deviation 1). Cardiologists' labels put every beat in one of five classes; the lab calls "
         "class 1 normal and the other four abnormal."
     )
-    table, chart = st.columns([2, 3])
-    table.dataframe(class_table(data.classes), hide_index=True)
+    st.dataframe(class_table(data.classes), hide_index=True, width="content")
     counts = {int(label): int(count) for label, count in zip(*np.unique(data.classes, return_counts=True))}
-    chart.plotly_chart(class_count_figure(counts, CLASS_NAMES), key="data_class_counts", width="stretch")
+    st.plotly_chart(class_count_figure(counts), key="data_class_counts", width="stretch")
 
 
 def _reset_beat_number() -> None:
@@ -106,7 +110,7 @@ def render_bands(data: EcgData) -> None:
         st.info("Choose at least one class to see its mean beat and spread.")
         return
     stats = {label: class_mean_std(data, label) for label in sorted(chosen)}
-    st.plotly_chart(class_bands_figure(stats, CLASS_NAMES), key="data_class_bands", width="stretch")
+    st.plotly_chart(class_bands_figure(stats), key="data_class_bands", width="stretch")
     st.caption(
         "The line is the class's average at each time step; the band covers one standard deviation either side. "
         "Where bands of different classes separate, a model can tell them apart."

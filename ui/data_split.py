@@ -9,7 +9,7 @@ import streamlit as st
 from anomaly_core import CLASS_NAMES, DataConfig, EcgData, EcgSplit
 from anomaly_core.data import NORMAL_CLASS
 from ui.charts import RECON_COLOR
-from ui.data_charts import CLASS_COLORS, composition_figure, single_beat_figure
+from ui.data_charts import CLASS_COLORS, class_label, composition_figure, single_beat_figure
 from ui.presets import PRESETS
 from ui.settings import get_settings
 from ui.state import ecg_split
@@ -34,7 +34,7 @@ def composition_table(split: EcgSplit) -> pd.DataFrame:
             "validation": [len(split.x_val) if label == NORMAL_CLASS else 0 for label in labels],
             "test": [int(test[label]) for label in labels],
         },
-        index=[f"{label} · {CLASS_NAMES[label]}" for label in labels],
+        index=[class_label(label) for label in labels],
     )
 
 
