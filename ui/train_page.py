@@ -69,7 +69,8 @@ def render_train_page() -> None:
     st.session_state.setdefault(TRAINING_KEY, False)
     st.session_state.setdefault(RUN_KEY, None)
     st.session_state.setdefault(NOTICE_KEY, None)
-    settle_stopped_burst()
+    if settle_stopped_burst():
+        st.rerun()  # the sidebar card, drawn before this page, should show the stopped model
     render_presets()
     settings = render_settings_panel()
     run = current_run()

@@ -116,14 +116,16 @@ def stop_training() -> None:
     st.session_state[TRAINING_KEY] = False
 
 
-def settle_stopped_burst() -> None:
-    """A burst that Stop interrupted ends as stopped once its thread has let go of the model, which is kept."""
+def settle_stopped_burst() -> bool:
+    """A burst that Stop interrupted ends as stopped once its thread has let go of the model; True if one did."""
     run = current_run()
     if run is None or run.status != "training" or is_training():
-        return
+        return False
     with run.busy:  # the interrupted thread leaves at its next epoch or Streamlit call
-        if run.status == "training":
-            finish_burst(run, "stopped")
+        if run.status != "training":
+            return False
+        finish_burst(run, "stopped")
+        return True
 
 
 def reset_training() -> None:
