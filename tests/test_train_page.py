@@ -286,3 +286,21 @@ def test_other_families_train_through_the_page(family: str) -> None:
     assert model.config.family == family and model.epochs == 1
     assert {"network_diagram", "final_loss", "final_latent", "replay_hist", "replay_roc"} <= chart_keys(at)
     assert "Test AUC" in [metric.label for metric in at.metric]
+
+
+def test_a_burst_interrupted_by_a_rerun_resumes_and_one_interrupted_by_stop_keeps_its_model() -> None:
+    at = open_train_page(w_epochs=2)
+    click(at, "step_button")
+    run = at.session_state["train_run"]
+    run.status = "training"  # as left by a script run that Streamlit interrupted mid-burst
+    at.session_state["train_target_epoch"] = 3
+    at.session_state["training"] = True
+    at.run()
+    assert not at.exception and run.epochs == 3 and run.status == "finished"  # the rerun went on training
+    assert at.session_state[ACTIVE_MODEL_KEY].epochs == 3
+    run.status = "training"
+    at.session_state["training"] = False  # what the Stop button's callback does
+    at.run()
+    assert not at.exception and run.status == "stopped" and run.epochs == 3
+    assert "stopped at epoch 3" in texts(at.info)
+    assert at.session_state[TRAINED_MODELS_KEY][-1].epochs == 3
