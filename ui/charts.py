@@ -13,15 +13,15 @@ RECON_COLOR = "#264653"
 THRESHOLD_COLOR = "#6c757d"
 
 
-def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 320) -> go.Figure:
+def style_figure(fig: go.Figure, title: str, x: str, y: str, *, height: int = 320, legend_below: bool = False) -> go.Figure:
+    """The house look: title, axis titles, compact margins, a horizontal legend (Streamlit's theme does the rest)."""
+    legend = (
+        dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0.0)
+        if legend_below
+        else (dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0))
+    )
     fig.update_layout(
-        title=title,
-        xaxis_title=x,
-        yaxis_title=y,
-        height=height,
-        margin=dict(l=50, r=20, t=50, b=45),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
-        template="plotly_white",
+        title=title, xaxis_title=x, yaxis_title=y, height=height, margin=dict(l=50, r=20, t=50, b=45), legend=legend
     )
     return fig
 
@@ -39,7 +39,7 @@ def error_histogram(
     fig.update_layout(barmode="overlay")
     if threshold is not None:
         fig.add_vline(x=threshold, line_dash="dash", line_color=THRESHOLD_COLOR, annotation_text="threshold")
-    return _layout(fig, title, "reconstruction error", "beats")
+    return style_figure(fig, title, "reconstruction error", "beats")
 
 
 def roc_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float, point: tuple[float, float] | None = None) -> go.Figure:
@@ -51,7 +51,7 @@ def roc_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float, point: tuple[float,
         fig.add_scatter(x=[point[0]], y=[point[1]], mode="markers", marker=dict(size=12, color=ANOMALY_COLOR), name="threshold")
     fig.update_xaxes(range=[0, 1])
     fig.update_yaxes(range=[0, 1.02])
-    return _layout(fig, "ROC curve", "false-positive rate", "true-positive rate (recall)")
+    return style_figure(fig, "ROC curve", "false-positive rate", "true-positive rate (recall)")
 
 
 def reconstruction_figure(
@@ -70,7 +70,7 @@ def reconstruction_figure(
         fillcolor="rgba(231,111,81,0.25)",
         name="beat (error shaded)",
     )
-    return _layout(fig, title, "time step", y_label)
+    return style_figure(fig, title, "time step", y_label)
 
 
 def loss_figure(epochs: Sequence[int], train_loss: Sequence[float], val_loss: Sequence[float]) -> go.Figure:
@@ -79,7 +79,7 @@ def loss_figure(epochs: Sequence[int], train_loss: Sequence[float], val_loss: Se
     fig.add_scatter(x=list(epochs), y=list(train_loss), mode="lines+markers", name="training", line=dict(color=RECON_COLOR))
     fig.add_scatter(x=list(epochs), y=list(val_loss), mode="lines+markers", name="validation", line=dict(color=ANOMALY_COLOR))
     fig.update_yaxes(type="log")
-    return _layout(fig, "Loss", "epoch", "loss")
+    return style_figure(fig, "Loss", "epoch", "loss")
 
 
 def drawn_beat_figure(
@@ -111,4 +111,4 @@ def signals_figure(signals: Sequence[np.ndarray], names: Sequence[str], *, title
     fig = go.Figure()
     for signal, name in zip(signals, names):
         fig.add_scatter(x=np.arange(len(signal)), y=signal, mode="lines", name=name)
-    return _layout(fig, title, "time step", "value (original units)")
+    return style_figure(fig, title, "time step", "value (original units)")

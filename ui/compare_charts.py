@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from anomaly_core import average_precision, precision_recall_curve, roc_auc, roc_curve
+from ui.charts import style_figure
 
 Curve = tuple[str, np.ndarray, np.ndarray]  # (name, y_test, scores)
 DASHED_NAMES = ("Local Outlier Factor", "Isolation Forest", "PCA reconstruction error", "One-Class SVM")
@@ -20,15 +21,7 @@ def _style(name: str, index: int) -> dict:
 
 
 def _layout(fig: go.Figure, title: str, x: str, y: str) -> go.Figure:
-    fig.update_layout(
-        title=title,
-        xaxis_title=x,
-        yaxis_title=y,
-        height=380,
-        margin=dict(l=50, r=20, t=50, b=45),
-        legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0.0),
-        template="plotly_white",
-    )
+    style_figure(fig, title, x, y, height=380, legend_below=True)
     fig.update_xaxes(range=[0, 1])
     fig.update_yaxes(range=[0, 1.02])
     return fig

@@ -8,24 +8,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.charts import ANOMALY_COLOR, NORMAL_COLOR, RECON_COLOR
+from ui.charts import ANOMALY_COLOR, NORMAL_COLOR, RECON_COLOR, style_figure
 
 CLASS_COLORS = {1: NORMAL_COLOR, 2: ANOMALY_COLOR, 3: "#8e44ad", 4: "#f4a261", 5: "#6c757d"}
 SHORT_NAMES = {1: "Normal", 2: "R-on-T PVC", 3: "PVC", 4: "SVPB or ectopic", 5: "Unclassified"}  # for axes and legends
 SPLIT_COLORS = {"training": RECON_COLOR, "validation": "#a8dadc", "test": "#e9c46a"}
-
-
-def _style(fig: go.Figure, title: str, x: str, y: str, height: int = 320) -> go.Figure:
-    fig.update_layout(
-        title=title,
-        xaxis_title=x,
-        yaxis_title=y,
-        height=height,
-        margin=dict(l=50, r=20, t=50, b=45),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
-        template="plotly_white",
-    )
-    return fig
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -50,7 +37,7 @@ def class_count_figure(counts: Mapping[int, int]) -> go.Figure:
         marker_color=[CLASS_COLORS.get(label, RECON_COLOR) for label in counts],
     )
     fig.update_yaxes(range=[0, max(counts.values()) * 1.3])
-    return _style(fig, "Beats per class in ECG5000", "class", "beats")
+    return style_figure(fig, "Beats per class in ECG5000", "class", "beats")
 
 
 def beat_browser_figure(beat: np.ndarray, neighbours: np.ndarray, *, color: str, title: str) -> go.Figure:
@@ -60,7 +47,7 @@ def beat_browser_figure(beat: np.ndarray, neighbours: np.ndarray, *, color: str,
     for row in np.asarray(neighbours).reshape(-1, len(beat)):
         fig.add_scatter(x=steps, y=row, mode="lines", line=dict(color=_rgba(color, 0.18), width=1), showlegend=False)
     fig.add_scatter(x=steps, y=beat, mode="lines", line=dict(color=color, width=3), name="this beat")
-    return _style(fig, title, "time step", "amplitude (original units)")
+    return style_figure(fig, title, "time step", "amplitude (original units)")
 
 
 def class_bands_figure(stats: Mapping[int, tuple[np.ndarray, np.ndarray]]) -> go.Figure:
@@ -79,14 +66,16 @@ def class_bands_figure(stats: Mapping[int, tuple[np.ndarray, np.ndarray]]) -> go
             showlegend=False,
         )
         fig.add_scatter(x=steps, y=mean, mode="lines", line=dict(color=color, width=2), name=class_label(label))
-    return _style(fig, "Mean beat per class ± one standard deviation", "time step", "amplitude (original units)", 380)
+    return style_figure(
+        fig, "Mean beat per class ± one standard deviation", "time step", "amplitude (original units)", height=380
+    )
 
 
 def single_beat_figure(beat: np.ndarray, *, title: str, y_label: str, color: str) -> go.Figure:
     """One beat (length,) as a line."""
     fig = go.Figure()
     fig.add_scatter(x=np.arange(len(beat)), y=beat, mode="lines", line=dict(color=color, width=2), showlegend=False)
-    return _style(fig, title, "time step", y_label, 280)
+    return style_figure(fig, title, "time step", y_label, height=280)
 
 
 def composition_figure(table: pd.DataFrame, splits: Sequence[str] = ("training", "validation", "test")) -> go.Figure:
@@ -95,4 +84,4 @@ def composition_figure(table: pd.DataFrame, splits: Sequence[str] = ("training",
     for split in splits:
         fig.add_bar(x=list(table.index), y=table[split], name=split, marker_color=SPLIT_COLORS.get(split, RECON_COLOR))
     fig.update_layout(barmode="group")
-    return _style(fig, "Beats per class in each part of the split", "class", "beats")
+    return style_figure(fig, "Beats per class in each part of the split", "class", "beats")

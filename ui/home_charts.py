@@ -33,7 +33,7 @@ def autoencoder_diagram(sizes: Sequence[int]) -> go.Figure:
         fig.add_annotation(x=x, y=1.42, text=label, showarrow=False, font=dict(size=13))
     fig.update_xaxes(visible=False, range=[-0.7, len(sizes) - 0.3])
     fig.update_yaxes(visible=False, range=[-1.4, 1.55])
-    fig.update_layout(height=260, margin=dict(l=10, r=10, t=10, b=10), template="plotly_white", showlegend=False)
+    fig.update_layout(height=260, margin=dict(l=10, r=10, t=10, b=10), showlegend=False)
     return fig
 
 
@@ -49,7 +49,6 @@ def step_error_figure(errors: np.ndarray, *, title: str = "Error at each time st
         yaxis_title="error (scaled units)",
         height=220,
         margin=dict(l=50, r=20, t=40, b=40),
-        template="plotly_white",
         showlegend=False,
     )
     return fig
