@@ -27,7 +27,7 @@ test: $(VENV)/.dev-installed browser
 # Browser tests drive Debian's chromium; install it when missing and we may (root with apt-get).
 browser:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-color-emoji >/dev/null; } || \
 	  echo "chromium not found: browser tests will be skipped (install Debian's chromium to run them)"
 
 lint: $(VENV)/.dev-installed
