@@ -6,7 +6,7 @@ from collections import Counter
 
 import streamlit as st
 
-from anomaly_core import DataConfig, EcgSplit, count_parameters, summarize_scores
+from anomaly_core import DataConfig, EcgSplit, ScoreSummary, count_parameters, summarize_scores
 from anomaly_core.baselines import BaselineResult, run_baselines
 from ui.compare_table import LeaderRow, family_key
 from ui.state import ActiveModel, default_model, ecg_split, trained_models
@@ -18,44 +18,39 @@ def baseline_results(cfg: DataConfig) -> list[BaselineResult]:
     return run_baselines(ecg_split(cfg), seed=cfg.seed)
 
 
-def model_row(model: ActiveModel, name: str) -> LeaderRow:
-    """A leaderboard row of an autoencoder from its precomputed test scores."""
-    split, summary = model.split, model.summary
+def _row(
+    name: str, family: str, *, is_baseline: bool, parameters: int, seconds: float, scores, split: EcgSplit, summary: ScoreSummary
+) -> LeaderRow:
+    """A leaderboard row from one model's test scores on `split` and their summary."""
     return LeaderRow(
         name=name,
-        family=family_key(model.config),
-        is_baseline=False,
-        parameters=count_parameters(model.model),
-        train_seconds=float(model.train_seconds) if model.train_seconds > 0 else float("nan"),  # the ready model: unknown
+        family=family,
+        is_baseline=is_baseline,
+        parameters=parameters,
+        train_seconds=seconds,
         auc=summary.auc,
         average_precision=summary.average_precision,
         best_f1=summary.best_f1,
         recall_at_5pct_fpr=summary.recall_at_5pct_fpr,
-        scores=model.test_scores,
+        scores=scores,
         y_test=split.y_test,
         classes_test=split.classes_test,
         data=split.config,
     )
+
+
+def model_row(model: ActiveModel, name: str) -> LeaderRow:
+    """A leaderboard row of an autoencoder from its precomputed test scores."""
+    seconds = float(model.train_seconds) if model.train_seconds > 0 else float("nan")  # the ready model: unknown
+    parameters = count_parameters(model.model)
+    return _row(name, family_key(model.config), is_baseline=False, parameters=parameters, seconds=seconds,
+                scores=model.test_scores, split=model.split, summary=model.summary)  # fmt: skip
 
 
 def baseline_row(result: BaselineResult, split: EcgSplit) -> LeaderRow:
     """A leaderboard row of a fitted baseline."""
-    summary = summarize_scores(split.y_test, result.test_scores)
-    return LeaderRow(
-        name=result.label,
-        family=result.name,
-        is_baseline=True,
-        parameters=result.stored_values,
-        train_seconds=result.fit_seconds,
-        auc=summary.auc,
-        average_precision=summary.average_precision,
-        best_f1=summary.best_f1,
-        recall_at_5pct_fpr=summary.recall_at_5pct_fpr,
-        scores=result.test_scores,
-        y_test=split.y_test,
-        classes_test=split.classes_test,
-        data=split.config,
-    )
+    return _row(result.label, result.name, is_baseline=True, parameters=result.stored_values, seconds=result.fit_seconds,
+                scores=result.test_scores, split=split, summary=summarize_scores(split.y_test, result.test_scores))  # fmt: skip
 
 
 def session_models() -> list[ActiveModel]:
