@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import streamlit as st
 
 from anomaly_core import DataConfig, EcgSplit, ScoreSummary, count_parameters, summarize_scores
@@ -19,7 +20,15 @@ def baseline_results(cfg: DataConfig) -> list[BaselineResult]:
 
 
 def _row(
-    name: str, family: str, *, is_baseline: bool, parameters: int, seconds: float, scores, split: EcgSplit, summary: ScoreSummary
+    name: str,
+    family: str,
+    *,
+    is_baseline: bool,
+    parameters: int,
+    seconds: float,
+    scores: np.ndarray,
+    split: EcgSplit,
+    summary: ScoreSummary,
 ) -> LeaderRow:
     """A leaderboard row from one model's test scores on `split` and their summary."""
     return LeaderRow(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from anomaly_core import ModelFileError
 from ui.model_file import model_file_bytes, model_from_upload
-from ui.state import active_model, architecture_label, remember_trained_model, set_active_model
+from ui.state import ActiveModel, active_model, architecture_label, remember_trained_model, set_active_model
 
 UPLOAD_KEY = "model_upload"
 UPLOADED_ID_KEY = "model_upload_done"
@@ -24,7 +24,7 @@ def render_model_card() -> None:
             _render_model_file(current)
 
 
-def _render_model_file(current) -> None:
+def _render_model_file(current: ActiveModel) -> None:
     st.download_button(
         "Download this model",
         data=model_file_bytes(current),
