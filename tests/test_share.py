@@ -222,3 +222,16 @@ def test_links_at_the_edges_of_what_is_accepted_open_the_train_page_cleanly(para
     at.switch_page("pages/train.py").run()
     assert not at.exception  # ... and the Train page's widgets can show it
     assert at.selectbox(key="w_family").value == params["family"]
+
+
+def test_the_train_page_copies_its_settings_as_a_link_and_loads_them_from_a_file() -> None:
+    at = open_app_with_link({"page": "train"})
+    at.number_input(key="w_epochs").set_value(7).run()
+    link = at.code[-1].value
+    assert "epochs=7" in link and "page=train" in link  # the link follows what the learner set
+    assert decode_params(dict(parse_qsl(urlsplit(link).query)))[0].settings == at.session_state[SETTINGS_KEY]
+    saved = settings_to_json(LabSettings(train=TrainConfig(epochs=3, learning_rate=0.01)), "percentile")
+    at.file_uploader(key="share_upload").upload("settings.json", saved).run()
+    assert not at.exception
+    assert at.number_input(key="w_epochs").value == 3 and at.select_slider(key="w_learning_rate").value == 0.01
+    assert at.session_state[THRESHOLD_KEY] == "percentile"
