@@ -47,3 +47,23 @@ def test_a_lesson_link_on_home_opens_its_setup_and_the_teacher_link_points_at_th
     open_page(page, "teacher")
     expect(page.get_by_test_id("stCode").first).to_contain_text(f"{page.app_url}/?page=train")
     assert_healthy(page)
+
+
+def test_copy_link_and_json_file_carry_the_train_settings(page, tmp_path) -> None:
+    open_page(page, "?page=train&epochs=7&lr=0.01")
+    page.get_by_text("Copy link to these settings").first.click()
+    link = page.get_by_test_id("stCode").last.inner_text().strip()
+    assert "epochs=7" in link and "lr=0.01" in link and link.startswith(page.app_url)
+    with page.expect_download() as download_info:
+        page.locator(".st-key-share_download button").click()
+    saved = tmp_path / "settings.json"
+    download_info.value.save_as(saved)
+    assert '"epochs": 7' in saved.read_text()
+    open_page(page, "train")  # a new session with the defaults ...
+    expect(page.locator(".st-key-w_epochs input")).to_have_value("40")
+    page.get_by_text("Copy link to these settings").first.click()
+    page.locator(".st-key-share_upload input[type='file']").set_input_files(str(saved))
+    expect(page.get_by_text("Settings loaded from the file")).to_be_visible()  # ... gets them back from the file
+    expect(page.locator(".st-key-w_epochs input")).to_have_value("7")
+    screenshot(page, "share-controls")
+    assert_healthy(page)
