@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from anomaly_core import make_split
 from ui.classroom import CLASSROOM_KEY, CONTROL_GROUPS, MAX_LESSON_CHARS, clean_lesson_text
 from ui.lessons import LESSONS, lesson_params
+from ui.presets import PRESETS
 from ui.settings import SETTINGS_KEY
 from ui.share_codec import THRESHOLD_KEY, decode_params
 
@@ -57,6 +58,13 @@ def test_a_classroom_link_hides_and_locks_train_controls() -> None:
     for group in ("regularizer", "data_sizes", "abnormal", "device", "loss"):
         assert all(not shown[key].disabled for key in GROUP_WIDGETS[group]), f"{group} should be open"
     assert at.session_state[SETTINGS_KEY].model.encoder_hidden == (64, 32)  # hidden settings keep the link's values
+    assert all(at.button(key=f"preset_{key}").disabled for key in PRESETS)  # a preset would undo the lesson
+
+
+def test_presets_stay_available_outside_a_lesson() -> None:
+    at = open_link({"lr": "0.01"})
+    at.switch_page("pages/train.py").run()
+    assert not any(at.button(key=f"preset_{key}").disabled for key in PRESETS)
 
 
 def test_a_root_link_opens_the_train_page_with_the_lesson_beside_it() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.classroom import presets_allowed
 from ui.presets import PRESETS, apply_preset
 from ui.settings import LabSettings, get_settings
 from ui.train_live import draw_live, make_slots
@@ -26,11 +27,13 @@ from ui.train_widgets import TRAINING_KEY, is_training
 
 
 def render_presets() -> None:
-    """One button per preset and the lesson of the preset in use."""
+    """One button per preset (off in a lesson, whose settings the teacher fixed) and the lesson of the preset in use."""
+    locked = not presets_allowed()
     for column, preset in zip(st.columns(len(PRESETS)), PRESETS.values()):
         column.button(
             preset.title, key=f"preset_{preset.key}", on_click=apply_preset, args=(preset.key,),
-            disabled=is_training(), width="stretch",
+            disabled=is_training() or locked, width="stretch",
+            help="Presets are off during a lesson: its settings are the teacher's." if locked else None,
         )  # fmt: skip
     current = PRESETS.get(get_settings().preset)
     if current is not None:
