@@ -61,7 +61,7 @@ def render_leaderboard(rows: Sequence[LeaderRow]) -> None:
     with right:
         order = st.radio("Order", ORDERS, key=ORDER_KEY, horizontal=True)
     frame = leaderboard_frame(rows, column, _ascending(column, order))
-    st.dataframe(style_best(frame), hide_index=True, width="stretch")
+    st.dataframe(style_best(frame), hide_index=True, width="stretch", placeholder="—")
     st.caption(
         "Highlighted: the best in each column (highest score, or fewest seconds and parameters). "
         "Baselines' 'parameters' are the numbers the fitted detector keeps; their 'train s' is the fitting time."
@@ -94,7 +94,7 @@ def render_per_class(rows: Sequence[LeaderRow]) -> None:
         + "; ".join(f"{SHORT_CLASS_NAMES[c]} = {CLASS_NAMES[c]}" for c in SHORT_CLASS_NAMES)
         + "."
     )
-    st.dataframe(per_class_frame(rows).style.format("{:.0%}", na_rep="—"), width="stretch")
+    st.dataframe(per_class_frame(rows).style.format("{:.0%}", na_rep="—"), width="stretch", placeholder="—")
 
 
 def render_family_notes() -> None:
