@@ -21,6 +21,7 @@ from .metrics import (
     roc_auc,
     roc_curve,
     summarize_scores,
+    verdict,
 )
 from .model import build_model, count_parameters
 from .persistence import ModelFileError, SavedModel, load_model, model_from_bytes, model_to_bytes, save_model
@@ -81,6 +82,7 @@ __all__ = [
     "SignalTable",
     "check_signals",
     "read_signals_csv",
+    "verdict",
     "BeatEdits",
     "CanvasFrame",
     "DrawnSignal",

@@ -12,7 +12,7 @@ import numpy as np
 
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
 from .data import load_ecg5000, make_split
-from .metrics import summarize_scores
+from .metrics import summarize_scores, verdict
 from .model import build_model
 from .persistence import load_model, save_model
 from .scoring import anomaly_scores, threshold_mean_std
@@ -120,9 +120,9 @@ def run_score(args: argparse.Namespace) -> int:
     scores = anomaly_scores(saved.model, saved.scaler.transform(table.signals), saved.info.get("train", {}).get("loss", "mse"))
     lines = ["row,score,verdict" + (",class" if table.classes is not None else "")]
     for row, score in enumerate(scores, start=1):
-        verdict = "anomaly" if score >= threshold else "normal"
+        called = verdict(score, threshold).lower()
         label = f",{table.classes[row - 1]}" if table.classes is not None else ""
-        lines.append(f"{row},{score:.6g},{verdict}{label}")
+        lines.append(f"{row},{score:.6g},{called}{label}")
     text = "\n".join(lines) + "\n"
     if args.out:
         args.out.write_text(text)

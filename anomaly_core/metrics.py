@@ -11,6 +11,11 @@ from dataclasses import dataclass
 import numpy as np
 
 
+def verdict(score: float, threshold: float) -> str:
+    """'Anomaly' when the score is at or above the threshold, else 'Normal' (the convention of every metric here)."""
+    return "Anomaly" if score >= threshold else "Normal"
+
+
 def _check(y_true: np.ndarray, y_score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(y_true).ravel()
     s = np.asarray(y_score, dtype=np.float64).ravel()

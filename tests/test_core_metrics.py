@@ -13,6 +13,7 @@ from anomaly_core import (
     threshold_mean_std,
     threshold_percentile,
     threshold_youden,
+    verdict,
 )
 from anomaly_core.metrics import precision_recall_curve, roc_curve
 
@@ -107,3 +108,12 @@ def test_summary_of_the_default_model(scored) -> None:
 def test_degenerate_input_raises(y, s, message) -> None:
     with pytest.raises(ValueError, match=message):
         roc_auc(np.array(y), np.array(s))
+
+
+def test_verdict_calls_a_beat_as_the_sweep_counts_it(scored) -> None:
+    y, s = scored
+    threshold = float(np.median(s))
+    flagged = sum(verdict(score, threshold) == "Anomaly" for score in s)
+    at = ThresholdSweep(y, s).at(threshold)
+    assert flagged == at.tp + at.fp
+    assert verdict(threshold, threshold) == "Anomaly" and verdict(np.nextafter(threshold, 0), threshold) == "Normal"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from anomaly_core import CLASS_NAMES, Confusion, ThresholdSweep
+from anomaly_core import CLASS_NAMES, Confusion, ThresholdSweep, verdict
 from ui.home_demo import DEMO_STEPS, STEP_KEY
 from ui.home_inference import (
     BEAT_KINDS,
@@ -23,7 +23,6 @@ from ui.home_inference import (
     pick_test_beat,
     summarize_test_set,
     threshold_limit,
-    verdict,
 )
 from ui.home_intro import INTRO_TAB_KEY, INTRO_TABS, confusion_table, typical_beat
 from ui.presets import PRESETS

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anomaly_core import CLASS_NAMES, SignalTable, read_signals_csv
+from anomaly_core import CLASS_NAMES, SignalTable, read_signals_csv, verdict
 from ui.charts import signals_figure
-from ui.draw_scoring import score_signals, verdict
+from ui.draw_scoring import score_signals
 from ui.state import ActiveModel
 
 GALLERY_KEY = "draw_gallery"
@@ -87,7 +87,7 @@ def _parsed_upload(uploaded: object, length: int) -> SignalTable | str:
 def bulk_results(table: SignalTable, scores: np.ndarray, threshold: float) -> pd.DataFrame:
     """One row per beat: its number, score, verdict and, when the file had labels, its class."""
     results = pd.DataFrame({"beat": np.arange(1, len(scores) + 1), "score": scores})
-    results["verdict"] = np.where(scores > threshold, "Anomaly", "Normal")
+    results["verdict"] = [verdict(score, threshold) for score in scores]
     if table.classes is not None:
         results["class"] = table.classes
         results["class name"] = [CLASS_NAMES[int(c)] for c in table.classes]

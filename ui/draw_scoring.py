@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from anomaly_core import anomaly_scores, nearest_beat, per_step_errors, reconstruct
+from anomaly_core import anomaly_scores, nearest_beat, per_step_errors, reconstruct, verdict
 from anomaly_core.data import NORMAL_CLASS
 from ui.charts import drawn_beat_figure, histogram_with_score
 from ui.state import ActiveModel
@@ -52,11 +52,6 @@ def score_beat(current: ActiveModel, signal: np.ndarray) -> BeatScore:
         normal_below=float(np.mean(current.test_scores[y_test == 0] < score)),
         abnormal_below=float(np.mean(current.test_scores[y_test == 1] < score)) if y_test.any() else 0.0,
     )
-
-
-def verdict(score: float, threshold: float) -> str:
-    """'Anomaly' above the threshold, else 'Normal'."""
-    return "Anomaly" if score > threshold else "Normal"
 
 
 def threshold_range(current: ActiveModel, start: float) -> tuple[float, float]:

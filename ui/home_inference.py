@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from anomaly_core import CLASS_NAMES, Confusion, ThresholdSweep, per_step_errors, reconstruct
+from anomaly_core import CLASS_NAMES, Confusion, ThresholdSweep, per_step_errors, reconstruct, verdict
 from anomaly_core.data import NORMAL_CLASS
 from ui.charts import reconstruction_figure
 from ui.home_charts import step_error_figure
@@ -41,11 +41,6 @@ def pick_test_beat(classes: np.ndarray, kind: str, beat_class: int, draw: int, *
     if avoid is not None and candidates.size > 1:
         candidates = candidates[candidates != avoid]
     return int(np.random.default_rng(draw).choice(candidates))
-
-
-def verdict(score: float, threshold: float) -> str:
-    """'Anomaly' when the score is at or above the threshold, else 'Normal' (the metrics' convention)."""
-    return "Anomaly" if score >= threshold else "Normal"
 
 
 def outcome(beat_class: int, called: str) -> str:
