@@ -27,7 +27,7 @@ def render_model_card() -> None:
 def _render_model_file(current: ActiveModel) -> None:
     st.download_button(
         "Download this model",
-        data=model_file_bytes(current),
+        data=lambda: model_file_bytes(current),  # serialised on click, not on every rerun of every page
         file_name="anomaly-lab-model.safetensors",
         mime="application/octet-stream",
         key="model_download",
