@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from anomaly_core import ModelConfig
-from ui.settings import SETTINGS_KEY
+from ui.settings import SETTINGS_KEY, LabSettings
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "train.py")
 
@@ -54,3 +54,15 @@ def test_leaving_the_vae_with_the_elbo_score_resets_it(train_page) -> None:
     assert _model(train_page).vae_score == "elbo"
     train_page.selectbox(key="w_family").select("dense").run()
     assert not train_page.error and _model(train_page) == ModelConfig()
+
+
+def test_conv_channels_are_set_layer_by_layer() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state[SETTINGS_KEY] = LabSettings(model=ModelConfig(family="conv", conv_channels=(6, 10, 20)))
+    at.run()
+    assert [at.number_input(key=f"w_conv_channels_{i}").value for i in range(3)] == [6, 10, 20]  # a link's channels stay
+    assert _model(at).conv_channels == (6, 10, 20)
+    at.number_input(key="w_conv_channels_1").set_value(12).run()
+    at.number_input(key="w_conv_layers").set_value(4).run()
+    assert not at.exception and not at.error
+    assert _model(at).conv_channels == (6, 12, 20, 40)

@@ -19,9 +19,11 @@ FAMILY_HINTS = {
 }
 
 
-def _conv_channels(layers: int, first: int) -> tuple[int, ...]:
-    """Channels doubling from `first` in each layer up to four times `first` (and MAX_CHANNELS): 8 -> 8, 16, 32, 32."""
-    return tuple(min(MAX_CHANNELS, first * 4, first * 2**i) for i in range(layers))
+def _channels_default(cfg: ModelConfig, index: int) -> int:
+    """A layer's channels from the config; a layer added beyond it gets twice the previous layer's."""
+    if index < len(cfg.conv_channels):
+        return int(cfg.conv_channels[index])
+    return min(MAX_CHANNELS, 2 * int(cfg.conv_channels[-1]))
 
 
 def render_vae_options(cfg: ModelConfig) -> dict[str, Any]:
@@ -44,8 +46,8 @@ def render_vae_options(cfg: ModelConfig) -> dict[str, Any]:
 
 
 def render_conv_options(cfg: ModelConfig) -> dict[str, Any]:
-    """Convolution layers, channels, kernel size and stride of a 1-D convolutional autoencoder."""
-    columns = st.columns(4)
+    """Convolution layers with their channels, kernel size and stride of a 1-D convolutional autoencoder."""
+    columns = st.columns(3)
     with columns[0]:
         layers = setting_widget(
             st.number_input,
@@ -55,27 +57,24 @@ def render_conv_options(cfg: ModelConfig) -> dict[str, Any]:
             "layers",
             min_value=1,
             max_value=MAX_CONV_LAYERS,
+            help="The decoder mirrors the encoder with transposed convolutions.",
         )
     with columns[1]:
-        first = setting_widget(
-            st.number_input,
-            "First-layer channels",
-            "w_conv_channels",
-            int(cfg.conv_channels[0]),
-            "layers",
-            min_value=1,
-            max_value=MAX_CHANNELS,
-            help="Each further layer doubles the channels, up to four times the first.",
-        )
-    with columns[2]:
         kernel = setting_widget(
             st.slider, "Kernel size", "w_conv_kernel", cfg.conv_kernel, "layers", min_value=2, max_value=MAX_KERNEL
         )
-    with columns[3]:
+    with columns[2]:
         stride = setting_widget(
             st.slider, "Stride", "w_conv_stride", cfg.conv_stride, "layers", min_value=1, max_value=MAX_STRIDE
         )
-    return {"conv_channels": _conv_channels(int(layers), int(first)), "conv_kernel": int(kernel), "conv_stride": int(stride)}
+    channels = []
+    for index, column in enumerate(st.columns(int(layers))):
+        with column:
+            value = _channels_default(cfg, index)
+            label = f"Channels, conv {index + 1}"
+            key = f"w_conv_channels_{index}"
+            channels.append(setting_widget(st.number_input, label, key, value, "layers", min_value=1, max_value=MAX_CHANNELS))
+    return {"conv_channels": tuple(int(c) for c in channels), "conv_kernel": int(kernel), "conv_stride": int(stride)}
 
 
 def render_lstm_options(cfg: ModelConfig) -> dict[str, Any]:
