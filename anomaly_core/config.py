@@ -24,6 +24,7 @@ MAX_CHANNELS = 128
 MAX_KERNEL = 15
 MAX_STRIDE = 4
 MAX_LSTM_LAYERS = 3
+MAX_SCORE_SMOOTHING = 31
 
 
 def _require(condition: bool, field: str, message: str) -> None:
@@ -84,6 +85,7 @@ class ModelConfig:
     batch_norm: bool = False
     init: str = "xavier"
     input_noise: float = 0.0  # std of Gaussian noise added to inputs while training (denoising)
+    score_smoothing: int = 5  # time steps the reconstruction difference is averaged over before scoring (odd; 1: off)
     vae_beta: float = 0.003  # weight of the KL term (per beat, divided by input_length like the error)
     vae_score: str = "reconstruction"  # or "elbo": reconstruction error plus the weighted KL term
     conv_channels: tuple[int, ...] = (8, 16, 32, 32)  # 140 steps -> 70 -> 35 -> 18 -> 9
@@ -108,6 +110,8 @@ class ModelConfig:
         _require_choice(self.init, "init", INITS)
         _require(0.0 <= self.dropout < 1.0, "dropout", "must be at least 0 and below 1")
         _require(0.0 <= self.input_noise <= 1.0, "input_noise", "must be between 0 and 1")
+        _require_int(self.score_smoothing, "score_smoothing", 1, min(MAX_SCORE_SMOOTHING, self.input_length))
+        _require(self.score_smoothing % 2 == 1, "score_smoothing", f"must be odd (1, 3, 5, ...), got {self.score_smoothing}")
 
     def _check_family_options(self) -> None:
         """Ranges of the VAE, convolutional and LSTM options, and combinations a family cannot use."""

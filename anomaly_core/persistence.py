@@ -74,7 +74,7 @@ def model_from_bytes(data: bytes, *, expected_length: int | None = None) -> Save
         raise ModelFileError(f"model file is larger than {MAX_FILE_BYTES // 2**20} MB")
     meta = _read_metadata(data)
     try:
-        config = config_from_dict(ModelConfig, meta["config"])
+        config = config_from_dict(ModelConfig, {"score_smoothing": 1} | meta["config"])  # older files scored unsmoothed
         scaler = MinMaxScaler(float(meta["scaler"]["minimum"]), float(meta["scaler"]["maximum"]))
         tensors = load_tensors(data)
     except (ValueError, KeyError, TypeError, RuntimeError, SafetensorError) as error:

@@ -4,26 +4,45 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from .metrics import ThresholdSweep, roc_curve
 
 
-def elementwise_error(reconstruction: torch.Tensor, target: torch.Tensor, kind: str) -> torch.Tensor:
-    """Per time step error (batch, length) for kind mse, mae or msle."""
-    if kind == "mse":
-        return (reconstruction - target).square()
-    if kind == "mae":
-        return (reconstruction - target).abs()
+def elementwise_error(reconstruction: torch.Tensor, target: torch.Tensor, kind: str, smoothing: int = 1) -> torch.Tensor:
+    """Per time step error (batch, length) for kind mse, mae or msle.
+
+    With `smoothing` > 1 (odd) the difference is first averaged over that many neighbouring steps, so
+    sample-to-sample jitter, which normal beats have too, weighs less than a wrong shape.
+    """
     if kind == "msle":
         floor = -1.0 + 1e-6  # log1p needs values above -1
-        return (torch.log1p(reconstruction.clamp(min=floor)) - torch.log1p(target.clamp(min=floor))).square()
-    raise ValueError(f"loss: {kind!r} is not one of mse, mae, msle")
+        reconstruction, target = torch.log1p(reconstruction.clamp(min=floor)), torch.log1p(target.clamp(min=floor))
+    elif kind not in ("mse", "mae"):
+        raise ValueError(f"loss: {kind!r} is not one of mse, mae, msle")
+    difference = reconstruction - target
+    if smoothing > 1:
+        difference = _moving_average(difference, smoothing)
+    return difference.abs() if kind == "mae" else difference.square()
+
+
+def _moving_average(values: torch.Tensor, window: int) -> torch.Tensor:
+    """Centred moving average over the last axis of (batch, length); near the ends only existing steps count."""
+    half = window // 2
+    sums = F.pad(values, (half, half)).unfold(-1, window, 1).sum(-1)
+    counts = F.pad(torch.ones_like(values[:1]), (half, half)).unfold(-1, window, 1).sum(-1)
+    return sums / counts
+
+
+def scoring_error(model: nn.Module, x: torch.Tensor, kind: str) -> torch.Tensor:
+    """Per time step error (batch, length) as scores see it: smoothed by the model's `score_smoothing`."""
+    return elementwise_error(model(x), x, kind, model.config.score_smoothing)
 
 
 def beat_scores(model: nn.Module, x: torch.Tensor, kind: str) -> torch.Tensor:
     """(batch, length) tensor -> one score per beat (batch,): the mean error, plus a family's extra term (VAE ELBO)."""
-    scores = elementwise_error(model(x), x, kind).mean(dim=1)
+    scores = scoring_error(model, x, kind).mean(dim=1)
     extra_score = getattr(model, "extra_score", None)
     extra = extra_score(x) if extra_score is not None else None
     return scores if extra is None else scores + extra
@@ -51,10 +70,9 @@ def reconstruct(model: nn.Module, signals: np.ndarray) -> np.ndarray:
 
 @torch.no_grad()
 def per_step_errors(model: nn.Module, signals: np.ndarray, kind: str = "mse") -> np.ndarray:
-    """Scaled signals (n, length) -> error at every time step (n, length)."""
+    """Scaled signals (n, length) -> error at every time step (n, length), smoothed like the scores."""
     model.eval()
-    x = _as_batch(model, signals)
-    return elementwise_error(model(x), x, kind).cpu().numpy()
+    return scoring_error(model, _as_batch(model, signals), kind).cpu().numpy()
 
 
 @torch.no_grad()

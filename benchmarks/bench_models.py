@@ -118,12 +118,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (1 is steadiest for these small models)")
+    parser.add_argument("--split-per-seed", action="store_true", help="seed the split too (default: DataConfig()'s split)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    split = make_split(load_ecg5000(), DataConfig())
-    print(f"ECG5000, DataConfig(): {len(split.x_train)} training, {len(split.x_test)} test beats; seeds {args.seeds}")
+    data = load_ecg5000()
+    split = make_split(data, DataConfig())
+    splits = "each seed's own split" if args.split_per_seed else "DataConfig()'s split"
+    print(f"ECG5000, {splits}: {len(split.x_train)} training, {len(split.x_test)} test beats; seeds {args.seeds}")
     results = {name: Runs() for name in [*FAMILIES, *BASELINE_LABELS.values()]}
     for seed in args.seeds:
+        if args.split_per_seed:
+            split = make_split(data, DataConfig(seed=seed))
         for name, cfg in FAMILIES.items():
             run_autoencoder(cfg, split, seed, results[name])
         for name in BASELINES:

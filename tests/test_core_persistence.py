@@ -1,8 +1,5 @@
 """Save → load gives identical scores; anything that is not exactly our file is refused, never executed."""
 
-import json
-import struct
-
 import numpy as np
 import pytest
 import torch
@@ -17,6 +14,7 @@ from anomaly_core import (
     model_to_bytes,
     save_model,
 )
+from tests.model_files import with_metadata
 
 
 @pytest.fixture(scope="module")
@@ -33,19 +31,8 @@ def test_save_load_gives_identical_scores(tmp_path, trained_default) -> None:
     assert loaded.config == model.config and loaded.scaler == split.scaler and loaded.info == {"auc": 0.99}
 
 
-def _with_metadata(data: bytes, edit) -> bytes:
-    (length,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + length])
-    meta = json.loads(header["__metadata__"]["anomaly_lab"])
-    edit(header, meta)
-    header["__metadata__"]["anomaly_lab"] = json.dumps(meta)
-    encoded = json.dumps(header).encode()
-    encoded += b" " * (-len(encoded) % 8)
-    return struct.pack("<Q", len(encoded)) + encoded + data[8 + length :]
-
-
 def test_an_unchanged_rewrite_still_loads(saved_bytes) -> None:
-    assert model_from_bytes(_with_metadata(saved_bytes, lambda header, meta: None)).info == {"threshold": 0.01}
+    assert model_from_bytes(with_metadata(saved_bytes, lambda header, meta: None)).info == {"threshold": 0.01}
 
 
 @pytest.mark.parametrize(
@@ -59,7 +46,7 @@ def test_an_unchanged_rewrite_still_loads(saved_bytes) -> None:
 )
 def test_tampered_metadata_is_refused(saved_bytes, edit, message) -> None:
     with pytest.raises(ModelFileError, match=message):
-        model_from_bytes(_with_metadata(saved_bytes, edit))
+        model_from_bytes(with_metadata(saved_bytes, edit))
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OTHER_MODEL = {
     "family": "vae", "encoder_hidden": (96, 48, 24), "latent_size": 7, "decoder_hidden": (20, 40, 80), "activation": "tanh",
     "output_activation": "linear", "dropout": 0.25, "batch_norm": True, "init": "kaiming", "input_noise": 0.05,
+    "score_smoothing": 9,
     "vae_beta": [0.5, 2.0], "vae_score": "elbo", "conv_channels": [(4, 12), (6, 10, 20)], "conv_kernel": [9, 3],
     "conv_stride": [1, 3], "lstm_hidden": [48, 24], "lstm_layers": [2, 3], "lstm_chunk": [5, 10],
 }  # fmt: skip

@@ -304,3 +304,12 @@ def test_a_burst_interrupted_by_a_rerun_resumes_and_one_interrupted_by_stop_keep
     assert not at.exception and run.status == "stopped" and run.epochs == 3
     assert "stopped at epoch 3" in texts(at.info)
     assert at.session_state[TRAINED_MODELS_KEY][-1].epochs == 3
+
+
+def test_score_smoothing_slider_sets_how_the_trained_model_scores() -> None:
+    at = open_train_page(w_epochs=2)
+    assert at.select_slider(key="w_score_smoothing").value == 5
+    at.select_slider(key="w_score_smoothing").set_value(1).run()
+    click(at, "train_button")
+    model = at.session_state[ACTIVE_MODEL_KEY]
+    assert model.config.score_smoothing == 1 and at.session_state[SETTINGS_KEY].model.score_smoothing == 1

@@ -11,9 +11,10 @@ from anomaly_core import ModelConfig, build_model, count_parameters
 from anomaly_core.config import ACTIVATIONS, FAMILIES, MAX_UNITS, OUTPUT_ACTIVATIONS
 from ui.family_options import render_family_options
 from ui.network_diagram import network_figure
-from ui.train_widgets import setting_widget
+from ui.train_widgets import setting_widget, with_value
 
 MAX_ENCODER_LAYERS = 6
+SMOOTHING_WINDOWS = (1, 3, 5, 7, 9, 11, 13, 15)
 
 
 def render_family_selector(cfg: ModelConfig) -> str:
@@ -81,6 +82,21 @@ def render_dense_options(cfg: ModelConfig) -> dict[str, Any]:
     return {"activation": activation, "output_activation": output, "dropout": float(dropout), "input_noise": float(noise)}
 
 
+def render_scoring_options(cfg: ModelConfig) -> dict[str, Any]:
+    """How reconstruction differences become a score (any family): the smoothing window."""
+    window = setting_widget(
+        st.select_slider,
+        "Score smoothing (time steps)",
+        "w_score_smoothing",
+        cfg.score_smoothing,
+        options=with_value(SMOOTHING_WINDOWS, cfg.score_smoothing),
+        help="Before scoring, the difference between a beat and its reconstruction is averaged over this many "
+        "neighbouring time steps, so jitter that normal beats have too counts less than a wrong shape. "
+        "1 scores every step as it is. Training is not affected.",
+    )
+    return {"score_smoothing": int(window)}
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def parameter_count(cfg: ModelConfig) -> int:
     """Trainable parameters of the model a config builds."""
@@ -92,7 +108,7 @@ def render_composer(cfg: ModelConfig) -> ModelConfig | None:
     family = render_family_selector(cfg)
     family_fields = render_family_options(cfg, family)
     fields, problems = render_dense_layers(cfg)
-    fields |= render_dense_options(cfg) | family_fields
+    fields |= render_dense_options(cfg) | render_scoring_options(cfg) | family_fields
     for problem in problems:
         st.error(problem)
     if problems:

@@ -139,7 +139,10 @@ def _beat_view(model: ActiveModel, index: int, threshold: float) -> None:
         with details:
             errors = per_step_errors(model.model, scaled, model.loss)[0]
             st.plotly_chart(step_error_figure(errors), key="home_step_error_chart", width="stretch")
-            st.caption("The score is the mean of these per-step errors, computed on the scaled beat the model sees.")
+            st.caption(
+                "The score is the mean of these per-step errors, computed on the scaled beat the model sees; each "
+                f"step's gap is averaged over {model.config.score_smoothing} neighbouring steps before it is squared."
+            )
 
 
 @st.fragment

@@ -75,8 +75,10 @@ def _reconstruction(model: ActiveModel) -> None:
         column.plotly_chart(figure, key=f"home_typical_{label}", width="stretch")
     ratio = np.median(scores[y_test == 1]) / np.median(scores[y_test == 0])
     st.markdown(
-        "The **reconstruction error** is the average squared gap between a beat and its reconstruction (shaded). "
-        "Beats like the ones the model learned from come back closely; abnormal beats do not. On this model's "
+        "The **reconstruction error** is the average squared gap between a beat and its reconstruction (shaded), "
+        f"each gap first averaged with its neighbours over {model.config.score_smoothing} time steps so that small "
+        "jitter, which normal beats have too, counts less than a wrong shape. Beats like the ones the model "
+        "learned from come back closely; abnormal beats do not. On this model's "
         f"test beats the median error of an abnormal beat is **{ratio:.0f}×** that of a normal one: the error "
         "is the anomaly score."
     )
