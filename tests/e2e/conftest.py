@@ -121,6 +121,16 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     page.wait_for_selector("[data-testid='stSkeleton']", state="detached", timeout=timeout)
 
 
+def click_settled(page, key: str) -> None:
+    """Click the button with widget key `key` once the app is idle: during a rerun it can briefly exist twice."""
+    from playwright.sync_api import expect
+
+    wait_for_app(page)
+    button = page.locator(f".st-key-{key} button")
+    expect(button).to_have_count(1)
+    button.click()
+
+
 def open_page(page, path: str = "") -> None:
     """Open a page of the app by its URL path ('' for Home, 'train', 'evaluate', ...)."""
     page.goto(f"{page.app_url}/{path}")

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_healthy, open_page, screenshot, wait_for_app
+from tests.e2e.conftest import assert_healthy, click_settled, open_page, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +41,7 @@ def test_drawing_a_stroke_shows_a_verdict_and_clear_empties_the_canvas(page) -> 
     expect(page.get_by_text("The canvas is empty")).to_have_count(0)
     assert_healthy(page)
     screenshot(page, "draw-verdict")
-    page.locator(".st-key-draw_clear button").click()
+    click_settled(page, "draw_clear")
     expect(page.get_by_text("The canvas is empty")).to_be_visible(timeout=20_000)
     expect(page.locator(".st-key-draw_drawn_result")).to_have_count(0)
     assert_healthy(page)
@@ -56,7 +56,7 @@ def test_bending_a_test_beat_with_the_keyboard_and_saving_it(page) -> None:
     for _ in range(20):  # +5 in steps of 0.25, no mouse needed
         page.keyboard.press("ArrowRight")
     expect(verdict).to_have_text("Anomaly", timeout=20_000)
-    page.locator(".st-key-draw_save_bent button").click()
+    click_settled(page, "draw_save_bent")
     page.get_by_role("tab", name="Gallery").click()
     expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("Nothing saved yet")).to_have_count(0)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_healthy, open_page, screenshot, wait_for_app
+from tests.e2e.conftest import assert_healthy, click_settled, open_page, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +24,7 @@ def test_home_is_ready_interactive_and_starts_the_demo(page) -> None:
 
     score = metric_value(page, "Reconstruction error (score)")
     before = score.inner_text()
-    page.locator(".st-key-home_new_beat button").click()
+    click_settled(page, "home_new_beat")
     expect(score).not_to_have_text(before)
     wait_for_app(page)
 
@@ -37,7 +37,7 @@ def test_home_is_ready_interactive_and_starts_the_demo(page) -> None:
     screenshot(page, "home-interactive")
 
     expect(page.get_by_text("Step 1 of 5: Meet the data")).to_be_visible()
-    page.locator(".st-key-home_demo_go button").click()
+    click_settled(page, "home_demo_go")
     expect(page).to_have_url(re.compile(r"/data$"))
     expect(page.get_by_role("heading", name=re.compile("The data: ECG5000"))).to_be_visible()
     wait_for_app(page)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_healthy, open_page, screenshot, wait_for_app
+from tests.e2e.conftest import assert_healthy, click_settled, open_page, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -18,9 +18,8 @@ def _button(page, key: str):
 
 def test_train_shows_live_progress_then_summary_cards(page) -> None:
     open_page(page, "train")
-    _button(page, "preset_good_default").click()
-    wait_for_app(page)
-    _button(page, "train_button").click()
+    click_settled(page, "preset_good_default")
+    click_settled(page, "train_button")
     expect(page.get_by_text(re.compile(r"trained 40 epochs"))).to_be_visible(timeout=30_000)
     wait_for_app(page)
     expect(page.get_by_test_id("stMetric").filter(has_text="Test AUC")).to_be_visible()  # the rerun after training is drawn
@@ -39,8 +38,7 @@ def test_stop_mid_run_keeps_the_model_trained_so_far(page) -> None:
     epochs = page.locator(".st-key-w_epochs input")
     epochs.fill("2000")
     epochs.press("Enter")
-    wait_for_app(page)
-    _button(page, "train_button").click()
+    click_settled(page, "train_button")
     expect(page.get_by_text(re.compile(r"Epoch \d+/2000"))).to_be_visible(timeout=20_000)
     _button(page, "stop_button").click()
     stopped = page.get_by_text(re.compile(r"stopped at epoch \d+"))

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_healthy, open_page, screenshot
+from tests.e2e.conftest import assert_healthy, click_settled, open_page, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -22,10 +22,10 @@ def test_two_sessions_train_at_once_with_their_own_models(browser, app_url: str)
     try:
         for page, preset in ((a, "bottleneck_too_small"), (b, "good_default")):
             open_page(page, "train")
-            page.locator(f".st-key-preset_{preset} button").click()
-            expect(page.locator(".st-key-train_button button")).to_be_enabled()
-        a.locator(".st-key-train_button button").click()
-        b.locator(".st-key-train_button button").click()  # while A is still training
+            click_settled(page, f"preset_{preset}")
+            wait_for_app(page)
+        click_settled(a, "train_button")
+        click_settled(b, "train_button")  # while A is still training
         for page in (a, b):
             card = page.get_by_test_id("stSidebar")
             expect(card.get_by_text("Run 1")).to_be_visible(timeout=90_000)
