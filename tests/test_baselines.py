@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from anomaly_core import DataConfig, make_split, roc_auc
+from anomaly_core import DataConfig, ModelConfig, TrainConfig, Trainer, build_model, make_split, roc_auc
 from anomaly_core.baselines import BASELINE_LABELS, BASELINES, make_baseline, run_baseline, run_baselines
 
 
@@ -51,3 +51,13 @@ def test_pca_score_is_the_mean_squared_reconstruction_error(default_split) -> No
 def test_unknown_baseline_is_refused() -> None:
     with pytest.raises(ValueError, match="baseline"):
         make_baseline("knn")
+
+
+def test_a_default_autoencoder_beats_the_strongest_baseline_on_the_default_split(results, default_split) -> None:
+    trainer = Trainer(build_model(ModelConfig(input_noise=0.05), seed=0), default_split, TrainConfig(seed=0, device="cpu"))
+    for _ in trainer.fit():
+        pass
+    denoising = roc_auc(default_split.y_test, trainer.test_scores())
+    lof = roc_auc(default_split.y_test, results["lof"].test_scores)
+    assert lof == max(roc_auc(default_split.y_test, r.test_scores) for r in results.values())
+    assert denoising > lof, (denoising, lof)
