@@ -161,6 +161,10 @@ def test_lessons_quote_the_ready_models_numbers(home: AppTest, ready) -> None:
     home.session_state[INTRO_TAB_KEY] = INTRO_TABS[2]
     home.run()
     assert any(f"The suggested threshold, {ready.threshold:.5f}" in md.value for md in home.markdown)
+    home.session_state[INTRO_TAB_KEY] = INTRO_TABS[1]
+    home.run()
+    window = ready.config.score_smoothing
+    assert any(f"first averaged over {window} neighbouring steps" in md.value for md in home.markdown)
 
 
 def test_error_details_open_on_demand(home: AppTest) -> None:

@@ -37,6 +37,16 @@ def autoencoder_diagram(sizes: Sequence[int]) -> go.Figure:
     return fig
 
 
+def smoothing_sentence(window: int) -> str:
+    """One sentence on score smoothing for the lessons ('' when the model scores every step as it is)."""
+    if window == 1:
+        return ""
+    return (
+        f" Each step's gap is first averaged over {window} neighbouring steps, so small jitter, which normal beats "
+        "have too, counts less than a wrong shape."
+    )
+
+
 def step_error_figure(errors: np.ndarray, *, title: str = "Error at each time step") -> go.Figure:
     """Per-step reconstruction error (length,) as filled bars; the score is their mean."""
     errors = np.asarray(errors, dtype=np.float64)

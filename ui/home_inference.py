@@ -8,7 +8,7 @@ import streamlit as st
 from anomaly_core import CLASS_NAMES, Confusion, ThresholdSweep, per_step_errors, reconstruct, verdict
 from anomaly_core.data import NORMAL_CLASS
 from ui.charts import reconstruction_figure
-from ui.home_charts import step_error_figure
+from ui.home_charts import smoothing_sentence, step_error_figure
 from ui.state import ActiveModel
 
 BEAT_KINDS = ("Random", "Normal", "Abnormal", "By class")
@@ -140,8 +140,8 @@ def _beat_view(model: ActiveModel, index: int, threshold: float) -> None:
             errors = per_step_errors(model.model, scaled, model.loss)[0]
             st.plotly_chart(step_error_figure(errors), key="home_step_error_chart", width="stretch")
             st.caption(
-                "The score is the mean of these per-step errors, computed on the scaled beat the model sees; each "
-                f"step's gap is averaged over {model.config.score_smoothing} neighbouring steps before it is squared."
+                "The score is the mean of these per-step errors, computed on the scaled beat the model sees."
+                + smoothing_sentence(model.config.score_smoothing)
             )
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 from anomaly_core import Confusion, ThresholdSweep, reconstruct
 from anomaly_core.data import NORMAL_CLASS
 from ui.charts import error_histogram, reconstruction_figure
-from ui.home_charts import autoencoder_diagram
+from ui.home_charts import autoencoder_diagram, smoothing_sentence
 from ui.state import DEFAULT_MODEL_PATH, ActiveModel
 
 INTRO_TAB_KEY = "home_intro_tab"
@@ -75,10 +75,9 @@ def _reconstruction(model: ActiveModel) -> None:
         column.plotly_chart(figure, key=f"home_typical_{label}", width="stretch")
     ratio = np.median(scores[y_test == 1]) / np.median(scores[y_test == 0])
     st.markdown(
-        "The **reconstruction error** is the average squared gap between a beat and its reconstruction (shaded), "
-        f"each gap first averaged with its neighbours over {model.config.score_smoothing} time steps so that small "
-        "jitter, which normal beats have too, counts less than a wrong shape. Beats like the ones the model "
-        "learned from come back closely; abnormal beats do not. On this model's "
+        "The **reconstruction error** is the average squared gap between a beat and its reconstruction (shaded)."
+        f"{smoothing_sentence(model.config.score_smoothing)} Beats like the ones the model learned from come back "
+        "closely; abnormal beats do not. On this model's "
         f"test beats the median error of an abnormal beat is **{ratio:.0f}×** that of a normal one: the error "
         "is the anomaly score."
     )
