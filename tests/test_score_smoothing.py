@@ -74,8 +74,11 @@ def test_bad_windows_name_the_field(window) -> None:
 
 def test_a_file_saved_before_smoothing_existed_keeps_scoring_unsmoothed(trained_default) -> None:
     model, split = trained_default.trainer.model, trained_default.split
-    forget = lambda header, meta: meta["config"].pop("score_smoothing")  # noqa: E731
-    loaded = model_from_bytes(with_metadata(model_to_bytes(model, split.scaler), forget))
+
+    def as_an_older_version_wrote_it(header: dict, meta: dict) -> None:
+        del meta["config"]["score_smoothing"]
+
+    loaded = model_from_bytes(with_metadata(model_to_bytes(model, split.scaler), as_an_older_version_wrote_it))
     assert loaded.config.score_smoothing == 1
     plain = anomaly_scores(_with_smoothing(model, 1), split.x_test)
     np.testing.assert_array_equal(anomaly_scores(loaded.model, split.x_test), plain)
