@@ -45,9 +45,9 @@ NOT_SHARED = {("model", "input_length")}  # fixed by the data: ECG5000 beats hav
 ALIASES: dict[tuple[str, str], str] = {  # short names for the settings a learner changes most
     ("model", "encoder_hidden"): "layers", ("model", "latent_size"): "latent", ("model", "decoder_hidden"): "decoder",
     ("model", "activation"): "act", ("model", "output_activation"): "out", ("model", "batch_norm"): "bn",
-    ("model", "input_noise"): "noise", ("model", "score_smoothing"): "smooth", ("train", "batch_size"): "batch",
-    ("train", "learning_rate"): "lr",
-    ("train", "optimizer"): "opt", ("train", "regularizer"): "reg", ("train", "regularization_rate"): "reg_rate",
+    ("model", "input_noise"): "noise", ("model", "score_smoothing"): "smooth",
+    ("train", "batch_size"): "batch", ("train", "learning_rate"): "lr", ("train", "optimizer"): "opt",
+    ("train", "regularizer"): "reg", ("train", "regularization_rate"): "reg_rate",
     ("data", "train_size"): "train_n", ("data", "test_size"): "test_n", ("data", "abnormal_fraction"): "abnormal",
     ("data", "val_fraction"): "val", ("data", "test_pool_fraction"): "test_pool", ("data", "seed"): "data_seed",
 }  # fmt: skip
