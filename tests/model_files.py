@@ -3,6 +3,9 @@
 import json
 import struct
 from collections.abc import Callable
+from pathlib import Path
+
+import torch
 
 
 def with_metadata(data: bytes, edit: Callable[[dict, dict], None]) -> bytes:
@@ -15,3 +18,15 @@ def with_metadata(data: bytes, edit: Callable[[dict, dict], None]) -> bytes:
     encoded = json.dumps(header).encode()
     encoded += b" " * (-len(encoded) % 8)
     return struct.pack("<Q", len(encoded)) + encoded + data[8 + length :]
+
+
+def write_pickle_exploit(path: Path) -> Path:
+    """Write a pickle to `path` that creates a marker file if anything unpickles it; returns the marker's path."""
+    marker = path.with_name(path.name + ".executed")
+
+    class Exploit:
+        def __reduce__(self) -> tuple:
+            return (marker.touch, ())
+
+    torch.save({"weights": Exploit()}, path)
+    return marker

@@ -14,7 +14,7 @@ from anomaly_core import (
     model_to_bytes,
     save_model,
 )
-from tests.model_files import with_metadata
+from tests.model_files import with_metadata, write_pickle_exploit
 
 
 @pytest.fixture(scope="module")
@@ -65,14 +65,8 @@ def test_corrupted_files_are_refused(saved_bytes, corrupt) -> None:
 
 
 def test_a_pickle_file_is_refused_and_never_executed(tmp_path) -> None:
-    marker = tmp_path / "executed"
-
-    class Exploit:
-        def __reduce__(self):
-            return (marker.touch, ())
-
     path = tmp_path / "model.safetensors"
-    torch.save({"x": Exploit()}, path)
+    marker = write_pickle_exploit(path)
     with pytest.raises(ModelFileError):
         load_model(path)
     assert not marker.exists()

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 from streamlit.testing.v1 import AppTest
 
 from anomaly_core import ModelFileError, anomaly_scores
+from tests.model_files import write_pickle_exploit
 from ui.model_file import model_file_bytes, model_from_upload
 from ui.state import default_model
 
@@ -23,14 +23,8 @@ def test_download_then_upload_gives_the_same_model_and_scores() -> None:
 
 
 def test_a_pickle_upload_is_refused_and_not_executed(tmp_path) -> None:
-    marker = tmp_path / "ran"
-
-    class Exploit:
-        def __reduce__(self):
-            return (marker.touch, ())
-
     path = tmp_path / "evil.safetensors"
-    torch.save(Exploit(), path)
+    marker = write_pickle_exploit(path)
     with pytest.raises(ModelFileError):
         model_from_upload("evil.safetensors", path.read_bytes())
     assert not marker.exists()
