@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from ui.classroom import render_lesson_card
-from ui.share import apply_link_params, render_link_notice
+from ui.sharing.classroom import render_lesson_card
+from ui.sharing.links import apply_link_params, render_link_notice
 from ui.sidebar import render_model_card
 
 st.set_page_config(page_title="Anomaly Lab", page_icon="🫀", layout="wide")

@@ -15,13 +15,13 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, _free_port  # noqa: E402
+from harness.app_server import free_port, is_healthy, server_command  # noqa: E402
+from harness.browser import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 
 TARGET_SECONDS = 5.0
 READY_SELECTORS = (
@@ -34,25 +34,14 @@ READY_SELECTORS = (
 )
 
 
-def _server_command(port: int) -> list[str]:
-    return [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-
-
 def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                if response.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.02)
+        if is_healthy(url):
+            return
+        time.sleep(0.02)
     raise RuntimeError("streamlit did not become healthy within a minute")
 
 
@@ -77,12 +66,12 @@ def _first_click_seconds(page) -> float:
 
 def one_run(browser) -> dict[str, float]:
     """Start a fresh server, open Home, return the phase times in seconds."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     start = time.perf_counter()
-    process = subprocess.Popen(_server_command(port), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(server_command(port), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_healthy(url, process)
         healthy = time.perf_counter() - start

@@ -101,12 +101,13 @@ def bench_browser(sweep: ThresholdSweep) -> list[float]:
     """Time from a slider key press to the new precision on screen, in real chromium (measured by the browser's clock)."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, start_server, wait_for_app
+    from harness.app_server import start_server, stop_server
+    from harness.browser import launch_chromium, wait_for_app
 
     process, url = start_server()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+            browser = launch_chromium(playwright)
             page = browser.new_context(viewport={"width": 1400, "height": 1800}).new_page()
             page.goto(f"{url}/evaluate")
             wait_for_app(page)
@@ -124,8 +125,7 @@ def bench_browser(sweep: ThresholdSweep) -> list[float]:
             browser.close()
         return times
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.compare_view import render_compare_page
+from ui.compare.view import render_compare_page
 from ui.entry import ensure_app_entry
 
 ensure_app_entry()

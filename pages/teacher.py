@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui.entry import ensure_app_entry
-from ui.lessons import render_lesson_builder
+from ui.teacher.view import render_teacher_page
 
 ensure_app_entry()
 
@@ -12,4 +12,4 @@ st.markdown(
     "Prepare a lesson: choose the starting settings, which Train controls learners may change, and the question "
     "they should answer. Everything goes into one link: learners who open it see only what the lesson needs."
 )
-render_lesson_builder()
+render_teacher_page()

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from ui.entry import ensure_app_entry
-from ui.share import render_share_controls
-from ui.train_page import render_train_page
+from ui.train.view import render_train_page
 
 ensure_app_entry()
 
@@ -15,4 +14,3 @@ st.markdown(
     "errors of normal and abnormal test beats pull apart."
 )
 render_train_page()
-render_share_controls()

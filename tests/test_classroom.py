@@ -9,15 +9,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from anomaly_core import make_split
-from ui.classroom import CLASSROOM_KEY, CONTROL_GROUPS, MAX_LESSON_CHARS, clean_lesson_text
-from ui.lessons import LESSONS, lesson_params
 from ui.presets import PRESETS
 from ui.settings import SETTINGS_KEY
-from ui.share_codec import THRESHOLD_KEY, decode_params
+from ui.sharing.classroom import CLASSROOM_KEY, CONTROL_GROUPS, MAX_LESSON_CHARS, clean_lesson_text
+from ui.sharing.codec import THRESHOLD_KEY, decode_params
+from ui.sharing.lessons import LESSONS, lesson_params
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON_WITH_HTML = "Watch the <b>AUC</b> <script>alert('x')</script> & [click](http://example.com)"
-# The Train page's widget keys per control group (pages/train.py through ui/train_settings.py and ui/composer.py).
+# The Train page's widget keys per control group (pages/train.py through ui/train/controls.py and ui/train/composer.py).
 GROUP_WIDGETS = {
     "layers": ["w_family", "w_layer_count", "w_units_0", "w_latent"],
     "optimizer": ["w_optimizer"],
@@ -96,7 +96,7 @@ def test_the_lesson_text_with_html_is_shown_as_plain_text() -> None:
 
 PRESETS_PAGE = """
 import streamlit as st
-from ui.classroom import presets_allowed
+from ui.sharing.classroom import presets_allowed
 st.text(f"presets allowed: {presets_allowed()}")
 """
 

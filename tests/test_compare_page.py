@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui.compare_data as compare_data
+import ui.compare.rows as compare_data
 from anomaly_core import DataConfig, ModelConfig, TrainConfig, Trainer, build_model, make_split
 from anomaly_core.baselines import BASELINE_LABELS
-from ui.compare_table import leaderboard_frame, recall_by_class, threshold_at_fpr
-from ui.state import TRAINED_MODELS_KEY, make_active_model
+from ui.compare.table import leaderboard_frame, recall_by_class, threshold_at_fpr
+from ui.current_model import TRAINED_MODELS_KEY, make_active_model
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "compare.py")
@@ -137,7 +137,7 @@ def test_leaderboard_refuses_an_unknown_sort_column(two_models) -> None:
 
 
 def test_sidebar_architecture_label_names_each_familys_own_layers() -> None:
-    from ui.state import architecture_label
+    from ui.current_model import architecture_label
 
     assert architecture_label(ModelConfig()) == "dense 140 → 64 → 32 → 16 → 32 → 64 → 140"
     assert "8 ch → 16 ch → 32 ch → 32 ch (kernel 5, stride 2)" in architecture_label(ModelConfig(family="conv"))

@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from anomaly_core import CLASS_NAMES, DataConfig, EcgData, make_split
-from ui.data_explore import BANDS_KEY, BEAT_KEY, CLASS_KEY, OVERLAY_KEY, beats_of_class, class_mean_std, class_table
-from ui.data_split import composition_summary, composition_table
+from ui.data.explore import BANDS_KEY, BEAT_KEY, CLASS_KEY, OVERLAY_KEY, beats_of_class, class_mean_std, class_table
+from ui.data.split import composition_summary, composition_table
 from ui.presets import PRESETS
 from ui.settings import SETTINGS_KEY, LabSettings
 

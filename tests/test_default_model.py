@@ -13,7 +13,7 @@ from safetensors import safe_open
 from sklearn.metrics import roc_auc_score
 
 from anomaly_core import DataConfig, ModelConfig, TrainConfig, anomaly_scores, config_from_dict, load_model, make_split
-from ui import state
+from ui import current_model as state
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKPOINT = state.DEFAULT_MODEL_PATH

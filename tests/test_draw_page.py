@@ -12,10 +12,11 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from anomaly_core import CanvasFrame, read_signals_csv
-from ui.draw_canvas import CANVAS_HEIGHT, CANVAS_WIDTH, grid_image
-from ui.draw_gallery import signals_csv
-from ui.draw_scoring import score_signals
-from ui.state import default_model
+from ui.chosen_threshold import CHOICE_KEY, ThresholdChoice
+from ui.current_model import default_model
+from ui.draw.canvas import CANVAS_HEIGHT, CANVAS_WIDTH, grid_image
+from ui.draw.gallery import signals_csv
+from ui.draw.scoring import score_signals
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "draw.py")
@@ -115,14 +116,13 @@ def test_threshold_decides_the_verdict(at: AppTest, ready) -> None:
 
 def test_threshold_starts_from_the_evaluate_pages_threshold_for_the_same_model(ready) -> None:
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["eval_cache"] = (ready, None)
-    at.session_state["eval_threshold"] = 0.004
+    at.session_state[CHOICE_KEY] = ThresholdChoice(ready, 0.004)
     at.run()
     assert at.slider(key="draw_threshold").value == pytest.approx(0.004)
-    at.session_state["eval_threshold"] = 0.002  # moved on the Evaluate page: the Draw page follows
+    at.session_state[CHOICE_KEY] = ThresholdChoice(ready, 0.002)  # moved on the Evaluate page: the Draw page follows
     at.run()
     assert at.slider(key="draw_threshold").value == pytest.approx(0.002)
-    at.session_state["eval_cache"] = (object(), None)  # evaluated another model: back to this model's suggestion
+    at.session_state[CHOICE_KEY] = ThresholdChoice(object(), 0.002)  # chosen for another model: back to this model's suggestion
     at.run()
     assert at.slider(key="draw_threshold").value == pytest.approx(ready.threshold, rel=1e-6)
 

@@ -24,12 +24,13 @@ from anomaly_core import (
     threshold_percentile,
     threshold_youden,
 )
-from ui import evaluate_controls
-from ui.evaluate_charts import outcome_histogram, threshold_metrics_figure
-from ui.evaluate_controls import CACHE_KEY, LOG_KEY, LOG_SLIDER_KEY, SLIDER_KEY, THRESHOLD_KEY
-from ui.evaluate_data import build_evaluation, outcomes
-from ui.share_codec import THRESHOLD_KEY as SHARED_STRATEGY_KEY
-from ui.state import ACTIVE_MODEL_KEY, make_active_model
+from ui.chosen_threshold import CHOICE_KEY
+from ui.current_model import ACTIVE_MODEL_KEY, make_active_model
+from ui.evaluate import controls as evaluate_controls
+from ui.evaluate.charts import outcome_histogram, threshold_metrics_figure
+from ui.evaluate.controls import CACHE_KEY, LOG_KEY, LOG_SLIDER_KEY, SLIDER_KEY
+from ui.evaluate.evaluation import build_evaluation, outcomes
+from ui.sharing.codec import THRESHOLD_KEY as SHARED_STRATEGY_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "evaluate.py")
@@ -69,7 +70,7 @@ def test_page_says_the_default_model_is_shown(at: AppTest) -> None:
     assert "Ready default model" in at.info[0].value
     assert shown_model(at).is_default
     assert [m.label for m in at.metric] == ["Accuracy", "Precision", "Recall", "F1", "FPR", "FNR"]
-    assert at.session_state[THRESHOLD_KEY] == pytest.approx(shown_model(at).threshold)
+    assert at.session_state[CHOICE_KEY].value == pytest.approx(shown_model(at).threshold)
 
 
 @pytest.mark.parametrize("fraction", [0.02, 0.05, 0.1, 0.3, 0.7])
@@ -78,7 +79,7 @@ def test_slider_moves_precision_and_recall_like_the_core(at: AppTest, fraction: 
     value = slider.min + fraction * (slider.max - slider.min)
     at.slider(key=SLIDER_KEY).set_value(value).run()
     assert not at.exception
-    assert at.session_state[THRESHOLD_KEY] == value
+    assert at.session_state[CHOICE_KEY].value == value
     assert_screen_matches_core(at, value)
     flagged = int((shown_model(at).test_scores >= value).sum())
     assert any(f"{flagged} of {len(shown_model(at).test_scores)} test beats" in c.value for c in at.caption)
@@ -147,7 +148,7 @@ def test_strategy_buttons_set_the_expected_thresholds(at: AppTest) -> None:
     for button, threshold in expected.items():
         at.button(key=button).click().run()
         assert at.slider(key=SLIDER_KEY).value == pytest.approx(threshold, rel=1e-12)
-        assert at.session_state[THRESHOLD_KEY] == pytest.approx(threshold, rel=1e-12)
+        assert at.session_state[CHOICE_KEY].value == pytest.approx(threshold, rel=1e-12)
         assert_screen_matches_core(at, threshold)
     best = core_sweep(at).best_f1()[1]  # the last button pressed was Youden's; best F1 beats or ties it
     assert float(metric(at, "F1")) <= round(best, 3)
@@ -160,12 +161,12 @@ def test_best_f1_button_zeroes_the_deltas(at: AppTest) -> None:
 
 def test_log_scale_slider_keeps_the_threshold_and_matches_the_core(at: AppTest) -> None:
     at.button(key="eval_btn_best_f1").click().run()
-    best = at.session_state[THRESHOLD_KEY]
+    best = at.session_state[CHOICE_KEY].value
     at.toggle(key=LOG_KEY).set_value(True).run()
     assert at.slider(key=LOG_SLIDER_KEY).value == pytest.approx(math.log10(best))
-    assert at.session_state[THRESHOLD_KEY] == best  # switching scales does not move the threshold
+    assert at.session_state[CHOICE_KEY].value == best  # switching scales does not move the threshold
     at.slider(key=LOG_SLIDER_KEY).set_value(-3.2).run()
-    assert at.session_state[THRESHOLD_KEY] == pytest.approx(10**-3.2)
+    assert at.session_state[CHOICE_KEY].value == pytest.approx(10**-3.2)
     assert_screen_matches_core(at, 10**-3.2)
     at.button(key="eval_btn_youden").click().run()  # a strategy in log mode moves the log slider
     youden = threshold_youden(shown_model(at).split.y_test, shown_model(at).test_scores)
@@ -175,7 +176,7 @@ def test_log_scale_slider_keeps_the_threshold_and_matches_the_core(at: AppTest) 
 
 def test_per_class_recall_and_sample_inspector(at: AppTest) -> None:
     at.button(key="eval_btn_best_f1").click().run()
-    threshold = at.session_state[THRESHOLD_KEY]
+    threshold = at.session_state[CHOICE_KEY].value
     model = shown_model(at)
     per_class = at.dataframe[0].value
     for row in per_class.itertuples():
@@ -199,7 +200,7 @@ def test_a_trained_model_on_a_small_test_set_replaces_the_default(at: AppTest, e
     at.run()
     assert not at.exception
     assert "my 2-epoch model" in at.success[0].value
-    assert at.session_state[THRESHOLD_KEY] == pytest.approx(trained.threshold)  # a new model starts at its own threshold
+    assert at.session_state[CHOICE_KEY].value == pytest.approx(trained.threshold)  # a new model starts at its own threshold
     assert_screen_matches_core(at, trained.threshold)
     present = sorted(set(split.classes_test) - {1})
     assert list(at.dataframe[0].value["class"]) == present
@@ -248,13 +249,13 @@ def test_the_threshold_starts_at_the_strategy_a_shared_link_chose() -> None:
     at.run()
     model = shown_model(at)
     youden = threshold_youden(model.split.y_test, model.test_scores)
-    assert at.session_state[THRESHOLD_KEY] == pytest.approx(youden, rel=1e-12)
+    assert at.session_state[CHOICE_KEY].value == pytest.approx(youden, rel=1e-12)
     assert_screen_matches_core(at, youden)
     assert any("Youden's J, the starting strategy" in c.value for c in at.caption)
     at.slider(key=SLIDER_KEY).set_value(at.slider(key=SLIDER_KEY).max / 2).run()  # moving by hand keeps the hand's value
-    assert at.session_state[THRESHOLD_KEY] == at.slider(key=SLIDER_KEY).max / 2
+    assert at.session_state[CHOICE_KEY].value == at.slider(key=SLIDER_KEY).max / 2
     at.session_state[SHARED_STRATEGY_KEY] = "percentile"  # a new link applies its strategy
     at.run()
     expected = threshold_percentile(model.train_scores, percentile=95.0)
-    assert at.session_state[THRESHOLD_KEY] == pytest.approx(expected, rel=1e-12)
+    assert at.session_state[CHOICE_KEY].value == pytest.approx(expected, rel=1e-12)
     assert at.slider(key=SLIDER_KEY).value == pytest.approx(expected, rel=1e-12)

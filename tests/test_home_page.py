@@ -9,8 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from anomaly_core import CLASS_NAMES, Confusion, ThresholdSweep, verdict
-from ui.home_demo import DEMO_STEPS, STEP_KEY
-from ui.home_inference import (
+from ui.current_model import default_model
+from ui.home.demo import DEMO_STEPS, STEP_KEY
+from ui.home.inference import (
     BEAT_KINDS,
     CLASS_KEY,
     DETAILS_KEY,
@@ -24,10 +25,9 @@ from ui.home_inference import (
     summarize_test_set,
     threshold_limit,
 )
-from ui.home_intro import INTRO_TAB_KEY, INTRO_TABS, confusion_table, typical_beat
+from ui.home.intro import INTRO_TAB_KEY, INTRO_TABS, confusion_table, typical_beat
 from ui.presets import PRESETS
 from ui.settings import SETTINGS_KEY, LabSettings
-from ui.state import default_model
 
 ROOT = Path(__file__).resolve().parents[1]
 

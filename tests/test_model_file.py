@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from anomaly_core import ModelFileError, anomaly_scores
 from tests.model_files import write_pickle_exploit
+from ui.current_model import default_model
 from ui.model_file import model_file_bytes, model_from_upload
-from ui.state import default_model
 
 ROOT = Path(__file__).resolve().parents[1]
 

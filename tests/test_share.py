@@ -11,10 +11,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from anomaly_core import DataConfig, ModelConfig, TrainConfig, make_split
-from ui.classroom import ClassroomSetup
 from ui.settings import SETTINGS_KEY, LabSettings
-from ui.share_codec import NOT_SHARED, PARAMS, SECTIONS, THRESHOLD_KEY, SharedState, decode_params, encode_params
-from ui.share_file import ShareFileError, settings_from_json, settings_to_json
+from ui.sharing.classroom import ClassroomSetup
+from ui.sharing.codec import NOT_SHARED, PARAMS, SECTIONS, THRESHOLD_KEY, SharedState, decode_params, encode_params
+from ui.sharing.settings_file import ShareFileError, settings_from_json, settings_to_json
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,7 +76,7 @@ def test_every_setting_round_trips_through_the_query_parameters(ecg) -> None:
 
 
 def test_every_setting_round_trips_through_a_full_link() -> None:
-    from ui.share import share_url  # needs no running app: the base URL falls back to localhost
+    from ui.sharing.links import share_url  # needs no running app: the base URL falls back to localhost
 
     state = every_setting_changed()
     url = share_url(state, current_page="train")
@@ -191,7 +191,7 @@ def test_a_link_sets_the_train_page_widgets_and_the_threshold_strategy() -> None
 
 SHARE_PAGE = """
 import streamlit as st
-from ui.share import render_share_controls
+from ui.sharing.links import render_share_controls
 render_share_controls()
 """
 

@@ -9,8 +9,8 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
+from ui.current_model import ACTIVE_MODEL_KEY, TRAINED_MODELS_KEY
 from ui.settings import SETTINGS_KEY
-from ui.state import ACTIVE_MODEL_KEY, TRAINED_MODELS_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -223,18 +223,18 @@ def test_two_sessions_train_different_models_in_parallel() -> None:
 
 
 def test_live_frames_draw_progress_and_every_chart_while_training(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ui.train_page
-    import ui.train_run
+    import ui.train.run
+    import ui.train.view
 
     frames: list[tuple[int, int]] = []
-    draw_live = ui.train_page.draw_live
+    draw_live = ui.train.view.draw_live
 
     def counting_draw_live(run, slots, frame: int) -> None:
         frames.append((run.epochs, frame))
         draw_live(run, slots, frame)
 
-    monkeypatch.setattr(ui.train_run, "REDRAW_SECONDS", 0.0)  # redraw after every epoch
-    monkeypatch.setattr(ui.train_page, "draw_live", counting_draw_live)
+    monkeypatch.setattr(ui.train.run, "REDRAW_SECONDS", 0.0)  # redraw after every epoch
+    monkeypatch.setattr(ui.train.view, "draw_live", counting_draw_live)
     at = open_train_page(w_epochs=4, w_latent=2)
     click(at, "train_button")
     assert frames == [(1, 1), (2, 2), (3, 3), (4, 4)]  # each epoch was stored before its frame was drawn
@@ -243,8 +243,8 @@ def test_live_frames_draw_progress_and_every_chart_while_training(monkeypatch: p
 
 def test_network_diagram_follows_the_config_and_counts_parameters() -> None:
     from anomaly_core import ModelConfig, build_model, count_parameters
-    from ui.charts import ANOMALY_COLOR
-    from ui.network_diagram import diagram_columns, network_figure
+    from ui.figures import ANOMALY_COLOR
+    from ui.train.network_diagram import diagram_columns, network_figure
 
     cfg = ModelConfig(encoder_hidden=(100, 40, 20), latent_size=3)
     assert diagram_columns(cfg) == [
@@ -264,7 +264,7 @@ def test_network_diagram_follows_the_config_and_counts_parameters() -> None:
 def test_latent_projection_keeps_small_codes_and_reduces_wide_ones() -> None:
     import numpy as np
 
-    from ui.train_charts import progress_text, project_latent
+    from ui.train.charts import progress_text, project_latent
 
     rng = np.random.default_rng(0)
     codes = rng.normal(size=(200, 2))

@@ -6,7 +6,8 @@ import math
 
 from anomaly_core import DataConfig, ModelFileError, config_from_dict, config_to_dict, model_from_bytes, model_to_bytes
 from anomaly_core.config import LOSSES
-from ui.state import ActiveModel, ecg_split, make_active_model
+from ui.current_model import ActiveModel, make_active_model
+from ui.datasets import ecg_split
 
 
 def model_file_bytes(active: ActiveModel) -> bytes:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from anomaly_core import ModelFileError
+from ui.current_model import ActiveModel, active_model, architecture_label, remember_trained_model, set_active_model
 from ui.model_file import model_file_bytes, model_from_upload
-from ui.state import ActiveModel, active_model, architecture_label, remember_trained_model, set_active_model
 
 UPLOAD_KEY = "model_upload"
 UPLOADED_ID_KEY = "model_upload_done"

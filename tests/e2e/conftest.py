@@ -7,36 +7,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from harness.app_server import ROOT, start_server, stop_server
+from harness.browser import CHROMIUM, launch_chromium, wait_for_app
+
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _require_browser() -> None:
@@ -47,38 +27,12 @@ def _require_browser() -> None:
         pytest.skip(message)
 
 
-def start_server() -> tuple[subprocess.Popen, str]:
-    """Start the app on a free port and wait for /_stcore/health; returns (process, base url)."""
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                if response.read() == b"ok":
-                    return process, url
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"streamlit did not become healthy: {process.stderr.read().decode()[-2000:]}")
-
-
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     _require_browser()
     process, url = start_server()
     yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop_server(process)
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +41,7 @@ def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 
@@ -112,13 +66,6 @@ def page(browser, app_url: str) -> Iterator:
     page.app_url = app_url
     yield page
     context.close()
-
-
-def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Wait like Streamlit's own e2e suite: connected, script finished, no skeletons left."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-    page.wait_for_selector("[data-testid='stSkeleton']", state="detached", timeout=timeout)
 
 
 def click_settled(page, key: str) -> None:

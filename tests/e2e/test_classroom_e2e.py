@@ -7,7 +7,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_healthy, open_page, screenshot, wait_for_app
+from harness.browser import wait_for_app
+from tests.e2e.conftest import assert_healthy, open_page, screenshot
 
 pytestmark = pytest.mark.e2e
 

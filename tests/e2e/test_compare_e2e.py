@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_healthy, open_page, screenshot, wait_for_app
+from harness.browser import wait_for_app
+from tests.e2e.conftest import assert_healthy, open_page, screenshot
 
 pytestmark = pytest.mark.e2e
 

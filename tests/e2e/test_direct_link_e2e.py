@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import start_server, wait_for_app
+from harness.app_server import start_server, stop_server
+from harness.browser import wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -22,5 +23,4 @@ def test_first_visit_to_a_page_url_gets_the_sidebar_card_and_navigation(browser)
         expect(page.get_by_role("heading").first).to_be_visible()
         context.close()
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from anomaly_core import DataConfig, ThresholdSweep, anomaly_scores, config_from_dict, load_ecg5000, load_model, make_split
-from tests.e2e.conftest import ROOT, assert_healthy, open_page, screenshot
+from harness.app_server import ROOT
+from tests.e2e.conftest import assert_healthy, open_page, screenshot
 
 pytestmark = pytest.mark.e2e
 

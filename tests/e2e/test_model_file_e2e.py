@@ -7,7 +7,7 @@ import pytest
 
 from anomaly_core import anomaly_scores, load_model
 from tests.e2e.conftest import assert_healthy, open_page
-from ui.state import default_model
+from ui.current_model import default_model
 
 pytestmark = pytest.mark.e2e
 

@@ -1,0 +1,1 @@
+"""Compare page: this session's models against classical baselines on the same split."""

@@ -1,0 +1,116 @@
+"""The Compare page: leaderboard, overlaid curves, per-class recall and one sentence per family."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from anomaly_core import CLASS_NAMES, DataConfig
+from ui.compare.charts import pr_overlay, roc_overlay
+from ui.compare.rows import rows_for_split, session_models, split_configs
+from ui.compare.table import (
+    FAMILY_NOTES,
+    SHORT_CLASS_NAMES,
+    LeaderRow,
+    leaderboard_frame,
+    per_class_frame,
+    split_label,
+    style_best,
+    top_rows,
+)
+
+SPLIT_KEY = "compare_split"
+SORT_KEY = "compare_sort"
+ORDER_KEY = "compare_order"
+CURVES_KEY = "compare_curves"
+SORT_COLUMNS = ("ROC AUC", "AP", "best F1", "recall @ 5% FPR", "train s", "parameters", "model", "family")
+ORDERS = ("best first", "ascending", "descending")
+
+
+def choose_split(configs: list[DataConfig]) -> DataConfig:
+    """The split to compare on: the newest model's, or the one picked when models were evaluated on several."""
+    if len(configs) == 1:
+        st.caption(f"Data split: {split_label(configs[0])}.")
+        return configs[0]
+    st.warning(
+        f"Your models were evaluated on {len(configs)} different data splits; scores from different splits are not "
+        "comparable, so the leaderboard shows one split at a time."
+    )
+    labels = [split_label(cfg) for cfg in configs]
+    st.session_state.setdefault(SPLIT_KEY, labels[0])
+    if st.session_state[SPLIT_KEY] not in labels:
+        st.session_state[SPLIT_KEY] = labels[0]
+    chosen = st.selectbox("Data split", labels, key=SPLIT_KEY)
+    return configs[labels.index(chosen)]
+
+
+def _ascending(column: str, order: str) -> bool:
+    if order == "best first":
+        return column in ("train s", "parameters", "model", "family")
+    return order == "ascending"
+
+
+def render_leaderboard(rows: Sequence[LeaderRow]) -> None:
+    """Sort controls and the leaderboard with the best of each column highlighted."""
+    st.session_state.setdefault(SORT_KEY, "ROC AUC")
+    st.session_state.setdefault(ORDER_KEY, "best first")
+    left, right = st.columns(2)
+    with left:
+        column = st.selectbox("Sort by", SORT_COLUMNS, key=SORT_KEY)
+    with right:
+        order = st.radio("Order", ORDERS, key=ORDER_KEY, horizontal=True)
+    frame = leaderboard_frame(rows, column, _ascending(column, order))
+    st.dataframe(style_best(frame), hide_index=True, width="stretch", placeholder="—")
+    st.caption(
+        "Highlighted: the best in each column (highest score, or fewest seconds and parameters). "
+        "Baselines' 'parameters' are the numbers the fitted detector keeps; their 'train s' is the fitting time."
+    )
+
+
+def render_curves(rows: Sequence[LeaderRow]) -> None:
+    """Overlaid ROC and precision-recall curves of the chosen rows."""
+    names = [r.name for r in rows]
+    chosen = st.session_state.get(CURVES_KEY)
+    if chosen is None or not set(chosen) <= set(names):
+        st.session_state[CURVES_KEY] = top_rows(rows)
+    picked = st.multiselect("Curves of", names, key=CURVES_KEY)
+    if not picked:
+        st.info("Choose at least one model above to draw its curves.")
+        return
+    curves = [(r.name, r.y_test, r.scores) for r in rows if r.name in picked]
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(roc_overlay(curves), key="compare_roc", config={"displayModeBar": False})
+    with right:
+        st.plotly_chart(pr_overlay(curves), key="compare_pr", config={"displayModeBar": False})
+
+
+def render_per_class(rows: Sequence[LeaderRow]) -> None:
+    """Recall of each abnormal class at 5 % false positives, to show which beats each model misses."""
+    st.subheader("Which abnormal beats each model catches")
+    st.caption(
+        "Share of each abnormal class flagged when the threshold lets 5 % of normal test beats through as false alarms. "
+        + "; ".join(f"{SHORT_CLASS_NAMES[c]} = {CLASS_NAMES[c]}" for c in SHORT_CLASS_NAMES)
+        + "."
+    )
+    st.dataframe(per_class_frame(rows).style.format("{:.0%}", na_rep="—"), width="stretch", placeholder="—")
+
+
+def render_family_notes() -> None:
+    """One sentence per family: how it works and when it wins."""
+    st.subheader("How each family works")
+    st.markdown("\n".join(f"- {note}" for note in FAMILY_NOTES.values()))
+
+
+def render_compare_page() -> None:
+    """Everything below the page's title and teaching sentences."""
+    models = session_models()
+    if len(models) == 1 and models[0].is_default:
+        st.info("Nothing trained in this session yet: the ready default model meets the baselines. Train more on the Train page.")
+    cfg = choose_split(split_configs(models))
+    rows = rows_for_split(models, cfg)
+    render_leaderboard(rows)
+    render_curves(rows)
+    render_per_class(rows)
+    render_family_notes()

@@ -1,0 +1,160 @@
+"""The session's current model, shared by every page.
+
+Cached once per server: the bundled default model (read-only, shared by all sessions). Per user, in
+`st.session_state`: the model a learner trained or chose (`ACTIVE_MODEL_KEY`) and the session's trained models.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+from torch import nn
+
+from anomaly_core import (
+    DataConfig,
+    EcgSplit,
+    MinMaxScaler,
+    ModelConfig,
+    ModelFileError,
+    SavedModel,
+    ScoreSummary,
+    ThresholdSweep,
+    TrainConfig,
+    Trainer,
+    anomaly_scores,
+    build_model,
+    config_from_dict,
+    config_to_dict,
+    load_model,
+    save_model,
+    summarize_scores,
+    threshold_mean_std,
+)
+from ui.datasets import ecg_split
+
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "assets" / "default_model.safetensors"
+ACTIVE_MODEL_KEY = "active_model"
+TRAINED_MODELS_KEY = "trained_models"
+MAX_TRAINED_MODELS = 12
+
+
+@dataclass
+class ActiveModel:
+    """A model ready to score, with the split it was evaluated on and its precomputed scores."""
+
+    name: str
+    model: nn.Module
+    scaler: MinMaxScaler
+    split: EcgSplit
+    loss: str
+    test_scores: np.ndarray
+    train_scores: np.ndarray
+    summary: ScoreSummary
+    threshold: float  # suggested starting threshold (mean + 1 std of training errors)
+    epochs: int = 0
+    train_seconds: float = 0.0
+    is_default: bool = False
+
+    @property
+    def config(self) -> ModelConfig:
+        return self.model.config
+
+    @cached_property
+    def sweep(self) -> ThresholdSweep:
+        """The test scores sorted once (built on first use): any threshold is then one binary search, no model call."""
+        return ThresholdSweep(self.split.y_test, self.test_scores)
+
+
+def make_active_model(
+    name: str,
+    model: nn.Module,
+    split: EcgSplit,
+    loss: str,
+    *,
+    epochs: int = 0,
+    train_seconds: float = 0.0,
+    is_default: bool = False,
+) -> ActiveModel:
+    """Score the split's test and training beats once and bundle them with the model."""
+    test_scores = anomaly_scores(model, split.x_test, loss)
+    train_scores = anomaly_scores(model, split.x_train, loss)
+    return ActiveModel(
+        name=name,
+        model=model,
+        scaler=split.scaler,
+        split=split,
+        loss=loss,
+        test_scores=test_scores,
+        train_scores=train_scores,
+        summary=summarize_scores(split.y_test, test_scores),
+        threshold=threshold_mean_std(train_scores, k=1.0),
+        epochs=epochs,
+        train_seconds=train_seconds,
+        is_default=is_default,
+    )
+
+
+def _train_default_model() -> SavedModel:
+    """Train the default model when the bundled file is missing (first start of a fresh checkout)."""
+    split = ecg_split(DataConfig())
+    trainer = Trainer(build_model(ModelConfig()), split, TrainConfig(device="cpu"))
+    for _ in trainer.fit():
+        pass
+    info = {"epochs": trainer.epoch, "data": config_to_dict(DataConfig()), "train": config_to_dict(TrainConfig())}
+    with contextlib.suppress(OSError):  # a read-only checkout still gets the model for this server's lifetime
+        save_model(DEFAULT_MODEL_PATH, trainer.model, split.scaler, info)
+    return SavedModel(trainer.model, ModelConfig(), split.scaler, info)
+
+
+@st.cache_resource(show_spinner="Loading the ready model…")
+def default_model() -> ActiveModel:
+    """The bundled ready model (weights only), shared read-only by every session."""
+    try:
+        saved = load_model(DEFAULT_MODEL_PATH, expected_length=140)
+    except ModelFileError:
+        saved = _train_default_model()
+    data_cfg = config_from_dict(DataConfig, saved.info.get("data", {}))
+    loss = saved.info.get("train", {}).get("loss", "mse")
+    epochs = int(saved.info.get("epochs", 0))
+    return make_active_model("Ready default model", saved.model, ecg_split(data_cfg), loss, epochs=epochs, is_default=True)
+
+
+def active_model() -> ActiveModel:
+    """The model this session trained, or the ready default model when none is trained yet."""
+    model = st.session_state.get(ACTIVE_MODEL_KEY)
+    return model if model is not None else default_model()
+
+
+def set_active_model(model: ActiveModel | None) -> None:
+    """Make `model` the session's current model (None: back to the default)."""
+    st.session_state[ACTIVE_MODEL_KEY] = model
+
+
+def remember_trained_model(model: ActiveModel) -> None:
+    """Add a finished model to this session's list (for the Compare page), keeping the newest few."""
+    models = st.session_state.setdefault(TRAINED_MODELS_KEY, [])
+    models.append(model)
+    del models[:-MAX_TRAINED_MODELS]
+
+
+def trained_models() -> list[ActiveModel]:
+    """Models trained in this session, oldest first."""
+    return st.session_state.setdefault(TRAINED_MODELS_KEY, [])
+
+
+def architecture_label(cfg: ModelConfig) -> str:
+    """The layer sizes in one line, e.g. 'dense 140 → 64 → 16 → 64 → 140'."""
+    n, code = cfg.input_length, cfg.latent_size
+    if cfg.family == "conv":
+        channels = " → ".join(f"{c} ch" for c in cfg.conv_channels)
+        return f"conv {n} → {channels} (kernel {cfg.conv_kernel}, stride {cfg.conv_stride}) → {code} → mirrored → {n}"
+    if cfg.family == "lstm":
+        lstm = f"{cfg.lstm_layers}×{cfg.lstm_hidden} LSTM"
+        return f"lstm {n} in chunks of {cfg.lstm_chunk} → {lstm} → {code} → {lstm} → {n}"
+    sizes = [cfg.input_length, *cfg.encoder_hidden, cfg.latent_size, *cfg.decoder_sizes, cfg.input_length]
+    return f"{cfg.family} " + " → ".join(str(size) for size in sizes)

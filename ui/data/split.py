@@ -1,0 +1,95 @@
+"""Data page, what the model sees: min-max scaling of a beat and the split chosen on the Train page."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from anomaly_core import CLASS_NAMES, DataConfig, EcgData, EcgSplit
+from anomaly_core.data import NORMAL_CLASS
+from ui.data.charts import CLASS_COLORS, class_label, composition_figure, single_beat_figure
+from ui.datasets import ecg_split
+from ui.figures import RECON_COLOR
+from ui.presets import PRESETS
+from ui.settings import get_settings
+
+
+def current_split() -> tuple[EcgSplit | None, str | None]:
+    """The split for the Train page's data settings, or (None, what to change) when they cannot be split."""
+    try:
+        return ecg_split(get_settings().data), None
+    except ValueError as error:
+        return None, str(error)
+
+
+def composition_table(split: EcgSplit) -> pd.DataFrame:
+    """Beats of each class (rows) in training, validation (normal beats only) and test (columns)."""
+    labels = sorted(CLASS_NAMES)
+    training = np.bincount(split.classes_train, minlength=max(labels) + 1)
+    test = np.bincount(split.classes_test, minlength=max(labels) + 1)
+    return pd.DataFrame(
+        {
+            "training": [int(training[label]) for label in labels],
+            "validation": [len(split.x_val) if label == NORMAL_CLASS else 0 for label in labels],
+            "test": [int(test[label]) for label in labels],
+        },
+        index=[class_label(label) for label in labels],
+    )
+
+
+def composition_summary(split: EcgSplit) -> str:
+    """Sizes and abnormal shares of the three parts in one line."""
+    abnormal_train = float(np.mean(split.classes_train != NORMAL_CLASS))
+    return (
+        f"Training: {len(split.x_train):,} beats ({abnormal_train:.0%} abnormal) · validation: {len(split.x_val):,} "
+        f"normal beats · test: {len(split.x_test):,} beats ({split.y_test.mean():.0%} abnormal)."
+    )
+
+
+def _settings_caption(cfg: DataConfig) -> str:
+    preset = get_settings().preset
+    source = f"preset “{PRESETS[preset].title}”" if preset in PRESETS else "the Train page's settings"
+    size = "all available" if cfg.train_size is None else f"{cfg.train_size:,}"
+    return (
+        f"From {source}: training size {size}, {cfg.abnormal_fraction:.0%} abnormal beats mixed into training, "
+        f"{cfg.test_pool_fraction:.0%} of every class kept for testing, seed {cfg.seed}."
+    )
+
+
+def render_scaling(data: EcgData, row: int, split: EcgSplit | None) -> None:
+    """The browsed beat in original units next to the [0, 1] values the model is given."""
+    st.subheader("Raw against min-max scaled")
+    scaler = (split or ecg_split(DataConfig())).scaler
+    raw = data.signals[row]
+    scaled = scaler.transform(raw)
+    left, right = st.columns(2)
+    color = CLASS_COLORS[int(data.classes[row])]
+    left.plotly_chart(
+        single_beat_figure(raw, title="Raw (as stored)", y_label="amplitude", color=color), key="data_raw", width="stretch"
+    )
+    right.plotly_chart(
+        single_beat_figure(scaled, title="Min-max scaled (what the model sees)", y_label="scaled value", color=RECON_COLOR),
+        key="data_scaled",
+        width="stretch",
+    )
+    st.caption(
+        f"Scaling maps the training beats' lowest value {scaler.minimum:.2f} to 0 and highest {scaler.maximum:.2f} to 1 "
+        f"(fitted on training rows only). This beat: raw {raw.min():.2f} … {raw.max():.2f} → scaled "
+        f"{scaled.min():.3f} … {scaled.max():.3f}. The shape is unchanged; only the axis moves, into the range "
+        "the model's sigmoid output can reach."
+    )
+
+
+def render_composition(split: EcgSplit | None, problem: str | None) -> None:
+    """How the Train page's current data settings split the beats, or what to change when they cannot."""
+    st.subheader("Your training and test data")
+    cfg = get_settings().data
+    st.caption(_settings_caption(cfg))
+    if split is None:
+        st.warning(f"These data settings cannot be split: {problem}. Change them on the Train page.")
+        return
+    st.markdown(composition_summary(split))
+    table, chart = st.columns([2, 3])
+    table.dataframe(composition_table(split))
+    chart.plotly_chart(composition_figure(composition_table(split)), key="data_composition_chart", width="stretch")

@@ -1,0 +1,110 @@
+"""Score one hand-made beat with the session's model and show the verdict, its reconstruction and its place on the histogram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from anomaly_core import anomaly_scores, nearest_beat, per_step_errors, reconstruct, verdict
+from anomaly_core.data import NORMAL_CLASS
+from ui.chosen_threshold import chosen_threshold
+from ui.current_model import ActiveModel
+from ui.figures import drawn_beat_figure, histogram_with_score
+
+THRESHOLD_KEY = "draw_threshold"
+THRESHOLD_OWNER_KEY = "draw_threshold_model"
+
+
+@dataclass(frozen=True)
+class BeatScore:
+    """One beat's score and what explains it; signals in original units (length,)."""
+
+    signal: np.ndarray
+    reconstruction: np.ndarray
+    errors: np.ndarray  # per-step error in the model's units
+    score: float
+    nearest_normal: np.ndarray
+    normal_below: float  # share of normal test beats scoring lower
+    abnormal_below: float  # share of abnormal test beats scoring lower
+
+
+def score_signals(current: ActiveModel, signals: np.ndarray) -> np.ndarray:
+    """Anomaly scores (n,) of beats (n, length) given in original units."""
+    return anomaly_scores(current.model, current.scaler.transform(signals), current.loss)
+
+
+def score_beat(current: ActiveModel, signal: np.ndarray) -> BeatScore:
+    """Score a beat (length,) in original units and find the nearest normal test beat."""
+    scaled = current.scaler.transform(np.asarray(signal, dtype=np.float32)[None, :])
+    score = float(anomaly_scores(current.model, scaled, current.loss)[0])
+    normals = current.split.x_test[current.split.classes_test == NORMAL_CLASS]
+    y_test = current.split.y_test
+    return BeatScore(
+        signal=np.asarray(signal, dtype=np.float32),
+        reconstruction=current.scaler.inverse(reconstruct(current.model, scaled))[0],
+        errors=per_step_errors(current.model, scaled, current.loss)[0],
+        score=score,
+        nearest_normal=current.scaler.inverse(normals[nearest_beat(scaled[0], normals)]),
+        normal_below=float(np.mean(current.test_scores[y_test == 0] < score)),
+        abnormal_below=float(np.mean(current.test_scores[y_test == 1] < score)) if y_test.any() else 0.0,
+    )
+
+
+def threshold_range(current: ActiveModel, start: float) -> tuple[float, float]:
+    """Slider bounds for the threshold: 0 to well past almost every test score and the starting threshold."""
+    top = max(float(np.percentile(current.test_scores, 99.5)), current.threshold, start) * 1.5
+    return 0.0, float(f"{top:.3g}")
+
+
+def starting_threshold(current: ActiveModel) -> float:
+    """The threshold set on the Evaluate page for this same model, else the model's suggested one."""
+    chosen = chosen_threshold(current)
+    return float(current.threshold) if chosen is None else chosen
+
+
+def render_threshold(current: ActiveModel) -> float:
+    """The threshold slider; it starts again from `starting_threshold` when the model or the Evaluate threshold changes."""
+    start = starting_threshold(current)
+    owner = (current.name, id(current.model), start)
+    low, high = threshold_range(current, start)
+    if st.session_state.get(THRESHOLD_OWNER_KEY) != owner or THRESHOLD_KEY not in st.session_state:
+        st.session_state[THRESHOLD_OWNER_KEY] = owner
+        st.session_state[THRESHOLD_KEY] = float(np.clip(start, low, high))
+    return st.slider(
+        "Threshold: beats scoring above it are called anomalies",
+        min_value=low,
+        max_value=high,
+        step=high / 500,
+        format="%.5f",
+        key=THRESHOLD_KEY,
+        help=f"Starts at the Evaluate page's threshold, or at the model's suggestion ({current.threshold:.5f}: mean + 1 std of "
+        "its training errors).",
+    )
+
+
+def render_verdict(current: ActiveModel, signal: np.ndarray, threshold: float, key: str) -> BeatScore:
+    """Verdict, score and threshold as metrics, then the reconstruction chart and the histogram (in container `{key}_result`)."""
+    with st.container(key=f"{key}_result"):
+        return _render_result(current, score_beat(current, signal), threshold, key)
+
+
+def _render_result(current: ActiveModel, result: BeatScore, threshold: float, key: str) -> BeatScore:
+    label = verdict(result.score, threshold)
+    cols = st.columns(3)
+    cols[0].metric("Verdict", label)
+    cols[1].metric("Anomaly score", f"{result.score:.5f}")
+    cols[2].metric("Threshold", f"{threshold:.5f}")
+    side = "above" if label == "Anomaly" else "at or below"
+    st.markdown(
+        f"**{label}**: the score is {side} the threshold. It is higher than {result.normal_below:.0%} of the normal "
+        f"test beats and {result.abnormal_below:.0%} of the abnormal ones."
+    )
+    worst = int(np.argmax(result.errors))
+    st.caption(f"The model reconstructs your beat worst around time step {worst}; the shaded gap is the per-point error.")
+    left, right = st.columns(2)
+    left.plotly_chart(drawn_beat_figure(result.signal, result.reconstruction, result.nearest_normal), key=f"{key}_beat")
+    figure = histogram_with_score(current.test_scores, current.split.y_test, threshold, result.score)
+    right.plotly_chart(figure, key=f"{key}_histogram")
+    return result

@@ -1,0 +1,33 @@
+"""The Draw page: the threshold, then four tabs — draw, bend a test beat, the gallery, and scoring a CSV."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.current_model import active_model
+from ui.draw.gallery import render_bulk, render_gallery
+from ui.draw.scoring import render_threshold
+from ui.draw.tabs import render_bend_tab, render_draw_tab
+
+
+def render_draw_page() -> None:
+    """Threshold, then four tabs: draw, bend a test beat, the gallery, and scoring a CSV."""
+    current = active_model()
+    st.caption(f"Scoring with **{current.name}**.")
+    threshold = render_threshold(current)
+    draw, bend, saved, bulk = st.tabs(
+        [
+            ":material/draw: Draw a beat",
+            ":material/tune: Bend a test beat",
+            ":material/collections: Gallery",
+            ":material/upload_file: Score a CSV",
+        ]
+    )
+    with draw:
+        render_draw_tab(current, threshold)
+    with bend:
+        render_bend_tab(current, threshold)
+    with saved:
+        render_gallery(current, threshold)
+    with bulk:
+        render_bulk(current, threshold)

@@ -1,0 +1,161 @@
+"""Everything the Evaluate page needs that does not depend on the threshold, computed once per model.
+
+A slider move then costs binary searches in presorted scores: no model call, no sort.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from anomaly_core import (
+    CLASS_NAMES,
+    Confusion,
+    ThresholdSweep,
+    precision_recall_curve,
+    reconstruct,
+    roc_curve,
+    threshold_mean_std,
+    threshold_percentile,
+    threshold_youden,
+)
+from ui.current_model import ActiveModel
+
+ABNORMAL_CLASSES = (2, 3, 4, 5)
+OUTCOMES = ("TP", "FP", "TN", "FN")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One model's test scores, curves and reconstructions, ready for any threshold."""
+
+    sweep: ThresholdSweep
+    y_true: np.ndarray  # (n,) 1 = abnormal
+    classes: np.ndarray  # (n,) ECG5000 classes 1..5
+    scores: np.ndarray  # (n,) test reconstruction errors
+    train_scores: np.ndarray  # (m,) training reconstruction errors
+    roc: tuple[np.ndarray, np.ndarray, float]  # fpr, tpr, AUC
+    pr: tuple[np.ndarray, np.ndarray, float]  # precision, recall, AP
+    curves: dict[str, np.ndarray]  # threshold, precision, recall, f1 (highest threshold first)
+    best_threshold: float
+    best: Confusion
+    youden_threshold: float
+    class_scores: dict[int, np.ndarray]  # sorted test scores of each abnormal class
+    order: np.ndarray  # test indices, most anomalous first
+    beats: np.ndarray  # (n, length) test beats in original units
+    reconstructions: np.ndarray  # (n, length) their reconstructions in original units
+
+    @property
+    def score_range(self) -> tuple[float, float]:
+        """Lowest and highest error over test and training beats."""
+        low = min(float(self.sweep.sorted_scores[0]), float(self.train_scores.min()))
+        high = max(float(self.sweep.sorted_scores[-1]), float(self.train_scores.max()))
+        return low, high
+
+
+def build_evaluation(model: ActiveModel) -> Evaluation:
+    """Precompute a model's evaluation (one model call for the reconstructions); ValueError if a class is missing."""
+    y_true, scores = model.split.y_test, model.test_scores
+    sweep = model.sweep
+    fpr, tpr, _ = roc_curve(y_true, scores)  # raises ValueError without both normal and abnormal test beats
+    precision, recall, _ = precision_recall_curve(y_true, scores)
+    best_threshold, _ = sweep.best_f1()
+    classes = model.split.classes_test
+    return Evaluation(
+        sweep=sweep,
+        y_true=y_true,
+        classes=classes,
+        scores=scores,
+        train_scores=model.train_scores,
+        roc=(*_corners(fpr, tpr), model.summary.auc),
+        pr=(precision, recall, model.summary.average_precision),
+        curves=sweep.curves(),
+        best_threshold=best_threshold,
+        best=sweep.at(best_threshold),
+        youden_threshold=threshold_youden(y_true, scores),
+        class_scores={c: np.sort(scores[classes == c]) for c in ABNORMAL_CLASSES},
+        order=np.argsort(scores, kind="mergesort")[::-1],
+        beats=model.scaler.inverse(model.split.x_test),
+        reconstructions=model.scaler.inverse(reconstruct(model.model, model.split.x_test)),
+    )
+
+
+def _corners(fpr: np.ndarray, tpr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ROC points where the curve turns (collinear points dropped: same curve, fewer points to draw)."""
+    keep = np.flatnonzero(np.r_[True, np.logical_or(np.diff(fpr, 2), np.diff(tpr, 2)), True])
+    return fpr[keep], tpr[keep]
+
+
+def strategy_threshold(evaluation: Evaluation, strategy: str, *, k: float = 1.0, percentile: float = 95.0) -> float:
+    """The threshold a named strategy picks: 'mean_std', 'percentile', 'best_f1' or 'youden'."""
+    if strategy == "mean_std":
+        return threshold_mean_std(evaluation.train_scores, k=k)
+    if strategy == "percentile":
+        return threshold_percentile(evaluation.train_scores, percentile=percentile)
+    if strategy == "best_f1":
+        return evaluation.best_threshold
+    if strategy == "youden":
+        return evaluation.youden_threshold
+    raise ValueError(f"strategy: {strategy!r} is not one of mean_std, percentile, best_f1, youden")
+
+
+def per_class_recall(evaluation: Evaluation, threshold: float) -> pd.DataFrame:
+    """For each abnormal class with test beats: how many there are, how many score >= threshold, and that share."""
+    rows = []
+    for label in ABNORMAL_CLASSES:
+        sorted_scores = evaluation.class_scores[label]
+        if sorted_scores.size == 0:  # a small test set can miss a rare class: no recall to show
+            continue
+        caught = int(sorted_scores.size - np.searchsorted(sorted_scores, threshold, side="left"))
+        rows.append(
+            {
+                "class": label,
+                "name": CLASS_NAMES[label],
+                "beats": sorted_scores.size,
+                "caught": caught,
+                "recall": caught / sorted_scores.size,
+            }
+        )
+    return pd.DataFrame(rows, columns=["class", "name", "beats", "caught", "recall"])
+
+
+def outcomes(y_true: np.ndarray, scores: np.ndarray, threshold: float) -> np.ndarray:
+    """'TP', 'FP', 'TN' or 'FN' for each beat (n,) when scores >= threshold are flagged."""
+    flagged = np.asarray(scores) >= threshold
+    truth = np.asarray(y_true) == 1
+    return np.select([flagged & truth, flagged & ~truth, ~flagged & ~truth], ["TP", "FP", "TN"], default="FN")
+
+
+def sample_table(evaluation: Evaluation, threshold: float, shown: str = "all") -> pd.DataFrame:
+    """Test beats sorted by score (most anomalous first) with rank, class, score and outcome; `shown` filters by outcome."""
+    order = evaluation.order
+    table = pd.DataFrame(
+        {
+            "rank": np.arange(1, order.size + 1),
+            "beat": order,
+            "class": evaluation.classes[order],
+            "label": np.where(evaluation.y_true[order] == 1, "abnormal", "normal"),
+            "score": evaluation.scores[order],
+            "outcome": outcomes(evaluation.y_true[order], evaluation.scores[order], threshold),
+        }
+    )
+    return table if shown == "all" else table[table["outcome"] == shown].reset_index(drop=True)
+
+
+def slider_bounds(evaluation: Evaluation, *, log: bool) -> tuple[float, float, float]:
+    """(min, max, step) of the threshold slider: a little beyond both ends of the scores, log10 units when `log`."""
+    low, high = evaluation.score_range
+    if log:
+        lower = float(np.floor(np.log10(max(low, 1e-12)) * 10) / 10 - 0.1)
+        upper = float(np.ceil(np.log10(max(high, 1e-12)) * 10) / 10 + 0.1)
+        return lower, upper, 0.01
+    upper = float(max(high * 1.05, 1e-9))
+    return 0.0, upper, upper / 500
+
+
+def decimals_for(evaluation: Evaluation) -> int:
+    """Decimals that show the scores' scale, e.g. 5 for errors around 0.001-0.01."""
+    high = max(evaluation.score_range[1], 1e-12)
+    return int(min(10, max(2, 3 - np.floor(np.log10(high)))))

@@ -1,0 +1,164 @@
+"""Home's interactive inference: pick a test beat, see its reconstruction, its score and verdict at a threshold."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from anomaly_core import CLASS_NAMES, Confusion, ThresholdSweep, per_step_errors, reconstruct, verdict
+from anomaly_core.data import NORMAL_CLASS
+from ui.current_model import ActiveModel
+from ui.figures import reconstruction_figure
+from ui.home.charts import smoothing_sentence, step_error_figure
+
+BEAT_KINDS = ("Random", "Normal", "Abnormal", "By class")
+KIND_KEY = "home_beat_kind"
+CLASS_KEY = "home_beat_class"
+INDEX_KEY = "home_beat_index"
+DRAWS_KEY = "home_beat_draws"
+NEW_BEAT_KEY = "home_new_beat"
+THRESHOLD_KEY = "home_threshold"
+DETAILS_KEY = "home_error_details"
+THRESHOLD_STEP = 1e-5
+
+
+def candidate_beats(classes: np.ndarray, kind: str, beat_class: int) -> np.ndarray:
+    """Indices of the test beats (classes: (n,) in 1..5) that match a choice of BEAT_KINDS."""
+    classes = np.asarray(classes)
+    if kind == "Random":
+        return np.arange(classes.size)
+    masks = {"Normal": classes == NORMAL_CLASS, "Abnormal": classes != NORMAL_CLASS, "By class": classes == beat_class}
+    if kind not in masks:
+        raise ValueError(f"kind: {kind!r} is not one of {', '.join(BEAT_KINDS)}")
+    return np.flatnonzero(masks[kind])
+
+
+def pick_test_beat(classes: np.ndarray, kind: str, beat_class: int, draw: int, *, avoid: int | None = None) -> int:
+    """A matching beat chosen reproducibly from the draw number, other than `avoid` when there is a choice."""
+    candidates = candidate_beats(classes, kind, beat_class)
+    if candidates.size == 0:
+        raise ValueError(f"no test beat matches {kind!r} (class {beat_class})")
+    if avoid is not None and candidates.size > 1:
+        candidates = candidates[candidates != avoid]
+    return int(np.random.default_rng(draw).choice(candidates))
+
+
+def outcome(beat_class: int, called: str) -> str:
+    """What the verdict means for a beat of a known class: a catch, a miss, a false alarm or a correct pass."""
+    abnormal = beat_class != NORMAL_CLASS
+    if called == "Anomaly":
+        return "Correct: an abnormal beat caught (true positive)." if abnormal else "Wrong: a normal beat flagged (false alarm)."
+    return (
+        "Wrong: an abnormal beat missed (false negative)." if abnormal else "Correct: a normal beat let through (true negative)."
+    )
+
+
+def summarize_test_set(counts: Confusion) -> str:
+    """One line about the whole test set at a threshold: flagged beats, recall, precision, false alarms."""
+    total = counts.tp + counts.fp + counts.tn + counts.fn
+    return (
+        f"At this threshold the model flags {counts.tp + counts.fp:,} of the {total:,} test beats: it catches "
+        f"{counts.tp:,} of the {counts.tp + counts.fn:,} abnormal beats (recall {counts.recall:.1%}), "
+        f"{counts.precision:.1%} of the flagged beats are truly abnormal (precision), "
+        f"and {counts.fp:,} normal beats are false alarms."
+    )
+
+
+def threshold_limit(test_scores: np.ndarray) -> float:
+    """The slider's upper end: just above the 99th percentile of the test scores."""
+    return float(np.ceil(np.quantile(test_scores, 0.99) * 1.2 / THRESHOLD_STEP) * THRESHOLD_STEP)
+
+
+def _repick(classes: np.ndarray) -> None:
+    """Callback: draw a new beat that matches the current choice."""
+    st.session_state[DRAWS_KEY] += 1
+    st.session_state[INDEX_KEY] = pick_test_beat(
+        classes,
+        st.session_state[KIND_KEY],
+        st.session_state[CLASS_KEY],
+        st.session_state[DRAWS_KEY],
+        avoid=st.session_state.get(INDEX_KEY),
+    )
+
+
+def _init_state(model: ActiveModel) -> None:
+    """Defaults for every key this section reads, and a beat that matches the current choice."""
+    classes = model.split.classes_test
+    st.session_state.setdefault(KIND_KEY, BEAT_KINDS[0])
+    st.session_state.setdefault(CLASS_KEY, int(np.unique(classes[classes != NORMAL_CLASS])[0]))
+    st.session_state.setdefault(DRAWS_KEY, 0)
+    limit = threshold_limit(model.test_scores)
+    st.session_state.setdefault(THRESHOLD_KEY, round(min(model.threshold, limit), 5))
+    st.session_state[THRESHOLD_KEY] = float(np.clip(st.session_state[THRESHOLD_KEY], 0.0, limit))
+    index = st.session_state.get(INDEX_KEY)
+    if index is None or index not in candidate_beats(classes, st.session_state[KIND_KEY], st.session_state[CLASS_KEY]):
+        _repick(classes)
+
+
+def _beat_picker(model: ActiveModel) -> None:
+    """Which beat to look at: random, normal, abnormal or one class, and a button for another one."""
+    classes = model.split.classes_test
+    present, counts = np.unique(classes, return_counts=True)
+    count_of = dict(zip(present.tolist(), counts.tolist()))
+    left, middle, right = st.columns([4, 3, 2], vertical_alignment="bottom")
+    left.radio("Which test beat?", BEAT_KINDS, key=KIND_KEY, horizontal=True, on_change=_repick, args=(classes,))
+    middle.selectbox(
+        "Class",
+        present.tolist(),
+        key=CLASS_KEY,
+        format_func=lambda c: f"{c} · {CLASS_NAMES[c]} ({count_of[c]} test beats)",
+        disabled=st.session_state[KIND_KEY] != "By class",
+        on_change=_repick,
+        args=(classes,),
+    )
+    right.button("Pick another beat", key=NEW_BEAT_KEY, on_click=_repick, args=(classes,), width="stretch")
+
+
+def _beat_view(model: ActiveModel, index: int, threshold: float) -> None:
+    """The beat against its reconstruction, in original units, with its score, verdict and true class."""
+    scaled = model.split.x_test[index : index + 1]
+    beat_class = int(model.split.classes_test[index])
+    score = float(model.test_scores[index])
+    called = verdict(score, threshold)
+    chart, numbers = st.columns([3, 1])
+    figure = reconstruction_figure(
+        model.scaler.inverse(scaled)[0],
+        model.scaler.inverse(reconstruct(model.model, scaled))[0],
+        title=f"Test beat #{index} and its reconstruction",
+        y_label="amplitude (original units)",
+    )
+    chart.plotly_chart(figure, key="home_beat_chart", width="stretch")
+    numbers.metric(
+        "Reconstruction error (score)", f"{score:.5f}", f"{score - threshold:+.5f} vs threshold", delta_color="inverse"
+    )
+    numbers.metric("Verdict", called)
+    numbers.metric("True class", f"{beat_class} · {CLASS_NAMES[beat_class]}")
+    (numbers.success if outcome(beat_class, called).startswith("Correct") else numbers.error)(outcome(beat_class, called))
+    details = st.expander("Where does the error come from?", key=DETAILS_KEY, on_change="rerun")  # drawn only when open
+    if details.open:
+        with details:
+            errors = per_step_errors(model.model, scaled, model.loss)[0]
+            st.plotly_chart(step_error_figure(errors), key="home_step_error_chart", width="stretch")
+            st.caption(
+                "The score is the mean of these per-step errors, computed on the scaled beat the model sees."
+                + smoothing_sentence(model.config.score_smoothing)
+            )
+
+
+@st.fragment
+def render_inference(model: ActiveModel) -> None:
+    """Pick a test beat, move the threshold, see the verdict and the whole test set's summary."""
+    _init_state(model)
+    st.subheader("Try it: is this heartbeat normal?")
+    _beat_picker(model)
+    threshold = st.slider(
+        "Threshold: beats with an error at or above it are called anomalies",
+        min_value=0.0,
+        max_value=threshold_limit(model.test_scores),
+        step=THRESHOLD_STEP,
+        format="%.5f",
+        key=THRESHOLD_KEY,
+    )
+    _beat_view(model, st.session_state[INDEX_KEY], threshold)
+    counts = ThresholdSweep(model.split.y_test, model.test_scores).at(threshold)
+    st.markdown(f"**Whole test set.** {summarize_test_set(counts)}")

@@ -1,0 +1,1 @@
+"""Sharing: links, the link codec, settings files, classroom mode and lessons."""

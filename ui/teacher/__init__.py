@@ -1,0 +1,1 @@
+"""Teacher page: settings, hidden or locked controls and a lesson text turned into one link."""

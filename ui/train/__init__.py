@@ -1,0 +1,1 @@
+"""Train page: the model composer, training settings, live training and results."""
