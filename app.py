@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.session_memory import adopt_settled_run, save_session, start_session
 from ui.sharing.classroom import render_lesson_card
 from ui.sharing.links import apply_link_params, render_link_notice
 from ui.sidebar import render_model_card
@@ -18,8 +19,13 @@ pages = [
     st.Page("pages/teacher.py", title="Teacher", icon="🧑‍🏫"),
 ]
 navigation = st.navigation(pages)
+start_session()  # this browser session's token: a reload or a new tab with the same address reopens its runs
 apply_link_params()  # a shared or lesson link replaces the settings before the page reads them
 render_link_notice()
+adopt_settled_run()  # a run that ended (even while the learner was away) becomes the current model
 render_model_card()
 render_lesson_card()
-navigation.run()
+try:
+    navigation.run()
+finally:
+    save_session()  # settings, lesson, current model: in the store before the next reload can need them

@@ -1,31 +1,72 @@
-"""The Train page under AppTest: compose, train, step, continue, reset, presets, classroom modes and every bad input."""
+"""The Train page under AppTest: compose, train (in the worker processes), step, continue, reset, stop, presets,
+classroom modes, every bad input, and a session reopened from its address."""
 
 from __future__ import annotations
 
-import threading
+import time
 from pathlib import Path
 
 import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from ui.current_model import ACTIVE_MODEL_KEY, TRAINED_MODELS_KEY
+from anomaly_core.runs import EpochRecord, RunRecord, RunSettings
+from anomaly_core.runs.store import open_store
+from ui.current_model import ACTIVE_MODEL_KEY
+from ui.runs import FOLLOWED_RUN_KEY, SESSION_PARAM, TOKEN_KEY
 from ui.settings import SETTINGS_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
+SETTLE_SECONDS = 120
+
+
+def open_app(page: str = "pages/train.py", **query: str) -> AppTest:
+    """The app (optionally opened at an address with query parameters) on one of its pages."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
 
 
 def open_train_page(**widgets: object) -> AppTest:
     """The app on its Train page, with number inputs set by key (e.g. w_epochs=3)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/train.py").run()
+    at = open_app()
     for key, value in widgets.items():
         at.number_input(key=key).set_value(value)
     if widgets:
         at.run()
     assert not at.exception
     return at
+
+
+def stored_run(at: AppTest) -> RunRecord | None:
+    """The run the page follows, read straight from the store (as another process would)."""
+    run_id = at.session_state[FOLLOWED_RUN_KEY] if FOLLOWED_RUN_KEY in at.session_state else None  # noqa: SIM401
+    if run_id is None:
+        return None
+    return open_store(RunSettings.from_env()).get_run(at.session_state[TOKEN_KEY], run_id)
+
+
+def stored_epochs(at: AppTest) -> list[EpochRecord]:
+    run = stored_run(at)
+    assert run is not None
+    return open_store(RunSettings.from_env()).epochs(run.id)
+
+
+def wait_settled(at: AppTest) -> AppTest:
+    """Rerun the page (as its live fragment does) until the followed run has left the queue and the workers."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while time.monotonic() < deadline:
+        run = stored_run(at)
+        if run is None or not run.active:
+            at.run()
+            assert not at.exception
+            return at
+        time.sleep(0.1)
+    raise AssertionError(f"the run did not finish within {SETTLE_SECONDS} s: {stored_run(at)}")
 
 
 def texts(elements) -> str:
@@ -43,6 +84,11 @@ def click(at: AppTest, key: str) -> AppTest:
     return at
 
 
+def train(at: AppTest, key: str = "train_button") -> AppTest:
+    """Click a transport button and wait for the workers to finish the run."""
+    return wait_settled(click(at, key))
+
+
 def test_page_opens_with_default_settings_and_diagram() -> None:
     at = open_train_page()
     assert at.title[0].value == "Train an autoencoder"
@@ -55,7 +101,7 @@ def test_page_opens_with_default_settings_and_diagram() -> None:
 
 def test_train_with_chosen_widgets_gives_a_scored_current_model() -> None:
     at = open_train_page(w_epochs=4, w_layer_count=1, w_units_0=48, w_latent=6)
-    click(at, "train_button")
+    train(at)
     model = at.session_state[ACTIVE_MODEL_KEY]
     assert model.epochs == 4 and model.config.encoder_hidden == (48,) and model.config.latent_size == 6
     assert model.summary.auc > 0.8
@@ -64,54 +110,57 @@ def test_train_with_chosen_widgets_gives_a_scored_current_model() -> None:
     assert {"Average precision", "Best-F1 threshold", "Precision there", "Recall there", "Epochs per second", "Device"} <= set(
         cards
     )
-    run = at.session_state["train_run"]
-    assert [r.epoch for r in run.history] == [1, 2, 3, 4]
-    assert all(r.test_scores is not None and len(r.test_scores) == len(run.split.x_test) for r in run.history)  # replay data
-    assert run.history[-1].train_loss < run.history[0].train_loss
-    assert at.session_state[TRAINED_MODELS_KEY] == [model]
-    assert at.slider(key=f"replay_epoch_{run.name}_4").value == 4
+    run, history = stored_run(at), stored_epochs(at)
+    assert run is not None and run.status == "finished" and model.run_id == run.id
+    assert [r.epoch for r in history] == [1, 2, 3, 4]
+    assert all(r.test_scores is not None and len(r.test_scores) == len(model.split.x_test) for r in history)  # replay data
+    assert history[-1].test_scores == pytest.approx(model.test_scores, rel=1e-6)  # the stored epoch is the current model
+    assert history[-1].train_loss < history[0].train_loss
+    assert at.slider(key=f"replay_epoch_{run.id}_4").value == 4
+    assert "Run 1 (custom settings) · dense · 4 ep · AUC" in texts(at.sidebar.markdown)
     assert chart_keys(at) == {"network_diagram", "final_loss", "final_latent", "replay_hist", "replay_roc"}
     assert "trained 4 epochs" in texts(at.success)
 
 
 def test_replay_slider_shows_an_earlier_epoch() -> None:
     at = open_train_page(w_epochs=3)
-    click(at, "train_button")
-    run = at.session_state["train_run"]
-    slider = at.slider(key=f"replay_epoch_{run.name}_3")
+    train(at)
+    run = stored_run(at)
+    slider = at.slider(key=f"replay_epoch_{run.id}_3")
     assert slider.value == 3
     slider.set_value(1).run()
-    assert not at.exception and at.slider(key=f"replay_epoch_{run.name}_3").value == 1
+    assert not at.exception and at.slider(key=f"replay_epoch_{run.id}_3").value == 1
 
 
 def test_step_continue_and_reset_follow_the_transport() -> None:
     at = open_train_page(w_epochs=2)
-    click(at, "step_button")
-    assert at.session_state["train_run"].epochs == 1 and at.session_state[ACTIVE_MODEL_KEY].epochs == 1
-    click(at, "step_button")
-    assert at.session_state["train_run"].epochs == 2
-    click(at, "continue_button")
-    run = at.session_state["train_run"]
-    assert run.epochs == 4 and [r.epoch for r in run.history] == [1, 2, 3, 4]
-    assert len(at.session_state[TRAINED_MODELS_KEY]) == 1  # one Compare entry per run, kept up to date
-    first_loss = run.history[0].train_loss
+    train(at, "step_button")
+    assert stored_run(at).epochs == 1 and at.session_state[ACTIVE_MODEL_KEY].epochs == 1
+    train(at, "step_button")
+    assert stored_run(at).epochs == 2
+    train(at, "continue_button")
+    run, history = stored_run(at), stored_epochs(at)
+    assert run.epochs == 4 and [r.epoch for r in history] == [1, 2, 3, 4]
+    assert at.session_state[ACTIVE_MODEL_KEY].epochs == 4 and at.session_state[ACTIVE_MODEL_KEY].run_id == run.id
+    first_loss = history[0].train_loss
     click(at, "reset_button")
-    assert at.session_state["train_run"].epochs == 0 and at.session_state["train_run"].history == []
+    assert stored_run(at) is None and "press **Train**" in texts(at.info)
     assert at.session_state[ACTIVE_MODEL_KEY].epochs == 4  # the trained model stays current
-    click(at, "step_button")
-    assert at.session_state["train_run"].history[0].train_loss == pytest.approx(first_loss)  # same seed, same weights
+    train(at, "step_button")
+    assert stored_run(at).id != run.id and stored_epochs(at)[0].train_loss == first_loss  # same seed, same weights
 
 
 def test_changing_the_architecture_marks_the_model_out_of_date_and_keeps_it() -> None:
     at = open_train_page(w_epochs=2)
-    click(at, "train_button")
+    train(at)
     trained = at.session_state[ACTIVE_MODEL_KEY]
     at.number_input(key="w_latent").set_value(3).run()
     assert "configuration has changed" in texts(at.warning)
     assert at.session_state[ACTIVE_MODEL_KEY] is trained
-    click(at, "continue_button")
+    train(at, "continue_button")
     assert at.session_state[ACTIVE_MODEL_KEY].config.latent_size == trained.config.latent_size  # Continue: same model
-    click(at, "train_button")
+    assert at.session_state[ACTIVE_MODEL_KEY].epochs == 4
+    train(at)
     assert at.session_state[ACTIVE_MODEL_KEY].config.latent_size == 3
 
 
@@ -127,10 +176,10 @@ def test_preset_buttons_fill_the_widgets_and_show_the_lesson() -> None:
 
 def test_learning_rate_too_high_shows_divergence_and_keeps_the_last_good_model() -> None:
     at = open_train_page(w_epochs=2)
-    click(at, "train_button")
+    train(at)
     good = at.session_state[ACTIVE_MODEL_KEY]
     click(at, "preset_lr_too_high")
-    click(at, "train_button")
+    train(at)
     message = texts(at.error)
     assert "diverged" in message and "learning rate" in message.lower() and good.name in message
     assert at.session_state[ACTIVE_MODEL_KEY] is good
@@ -158,26 +207,12 @@ def test_bad_settings_say_what_to_change_and_keep_the_last_good_settings(widgets
     assert at.button(key="train_button").disabled
 
 
-def test_out_of_memory_during_training_is_reported_and_the_model_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    at = open_train_page(w_epochs=2)
-    click(at, "train_button")
-    good = at.session_state[ACTIVE_MODEL_KEY]
-
-    def out_of_memory(self) -> None:
-        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
-
-    monkeypatch.setattr("anomaly_core.train.Trainer._run_epoch", out_of_memory)
-    click(at, "train_button")
-    assert "ran out of memory" in texts(at.error) and "smaller batch size" in texts(at.error)
-    assert at.session_state[ACTIVE_MODEL_KEY] is good
-
-
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the fallback on machines without CUDA")
 def test_cuda_requested_without_a_gpu_falls_back_to_cpu_with_a_notice() -> None:
     at = open_train_page(w_epochs=1)
     at.selectbox(key="w_device").set_value("cuda").run()
     assert "CUDA was requested" in texts(at.warning)
-    click(at, "train_button")
+    train(at)
     assert "CUDA was requested" in texts(at.warning)
     assert {m.label: m.value for m in at.metric}["Device"] == "cpu"
 
@@ -192,53 +227,95 @@ def test_classroom_hidden_and_locked_groups() -> None:
     assert at.selectbox(key="w_optimizer").disabled and at.number_input(key="w_units_0").disabled
     assert not at.selectbox(key="w_loss").disabled
     at.number_input(key="w_epochs").set_value(1).run()
-    click(at, "train_button")
+    train(at)
     assert at.session_state[ACTIVE_MODEL_KEY].epochs == 1
 
 
-# AppTest swaps one process-wide mock Runtime in and out around each run, so when two runs overlap the one that ends
-# second finds it gone in its post-script cleanup; the scripts themselves (and this test's assertions) are unaffected.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
-def test_two_sessions_train_different_models_in_parallel() -> None:
+def test_two_sessions_train_different_models_at_the_same_time() -> None:
     sessions = {"small": open_train_page(w_epochs=3, w_latent=2), "wide": open_train_page(w_epochs=2, w_units_0=96)}
-    failures: list[BaseException] = []
-
-    def train(at: AppTest) -> None:
-        try:
-            at.button(key="train_button").click().run()
-        except Exception as error:  # surfaced below; a thread swallows it otherwise
-            failures.append(error)
-
-    threads = [threading.Thread(target=train, args=(at,)) for at in sessions.values()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not failures
+    for at in sessions.values():
+        click(at, "train_button")  # both queued before either waits: the workers train them side by side
+    for at in sessions.values():
+        wait_settled(at)
     small, wide = (sessions[name].session_state[ACTIVE_MODEL_KEY] for name in ("small", "wide"))
     assert (small.epochs, small.config.latent_size, small.config.encoder_hidden) == (3, 2, (64, 32))
     assert (wide.epochs, wide.config.latent_size, wide.config.encoder_hidden) == (2, 16, (96, 32))
-    assert small.model is not wide.model
-    assert len(sessions["small"].session_state[TRAINED_MODELS_KEY]) == 1
+    assert small.run_id != wide.run_id
+    assert "Run 1 (custom settings)" in texts(sessions["small"].sidebar.markdown)
+    assert "96" not in texts(sessions["small"].sidebar.markdown)  # a session lists only its own runs
 
 
-def test_live_frames_draw_progress_and_every_chart_while_training(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ui.train.run
-    import ui.train.view
+def wait_training(at: AppTest, epochs: int = 1) -> RunRecord:
+    """Wait until the followed run is training and has at least `epochs` epochs stored."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while time.monotonic() < deadline:
+        run = stored_run(at)
+        if run is not None and run.status == "training" and run.epochs >= epochs:
+            return run
+        time.sleep(0.05)
+    raise AssertionError(f"the run did not start training: {stored_run(at)}")
 
-    frames: list[tuple[int, int]] = []
-    draw_live = ui.train.view.draw_live
 
-    def counting_draw_live(run, slots, frame: int) -> None:
-        frames.append((run.epochs, frame))
-        draw_live(run, slots, frame)
-
-    monkeypatch.setattr(ui.train.run, "REDRAW_SECONDS", 0.0)  # redraw after every epoch
-    monkeypatch.setattr(ui.train.view, "draw_live", counting_draw_live)
-    at = open_train_page(w_epochs=4, w_latent=2)
+def test_live_progress_and_charts_while_training_then_stop_keeps_the_model() -> None:
+    at = open_train_page(w_epochs=2000, w_latent=2)
     click(at, "train_button")
-    assert frames == [(1, 1), (2, 2), (3, 3), (4, 4)]  # each epoch was stored before its frame was drawn
-    assert at.session_state[ACTIVE_MODEL_KEY].epochs == 4
+    wait_training(at, epochs=3)
+    at.run()  # what the live fragment does every quarter second
+    assert "Epoch" in texts(at.get("progress")) or any("Epoch" in str(p.proto) for p in at.get("progress"))
+    assert {"live_loss", "live_latent", "live_hist", "live_roc"} <= chart_keys(at)
+    assert "leave this page" in texts(at.caption)
+    assert at.number_input(key="w_epochs").disabled  # settings are locked while the run trains
+    click(at, "stop_button")
+    wait_settled(at)
+    run = stored_run(at)
+    assert run.status == "stopped" and 3 <= run.epochs < 2000
+    assert f"stopped at epoch {run.epochs}" in texts(at.info)
+    assert at.session_state[ACTIVE_MODEL_KEY].epochs == run.epochs and at.session_state[ACTIVE_MODEL_KEY].run_id == run.id
+
+
+def test_leaving_the_page_mid_run_does_not_stop_it() -> None:
+    at = open_train_page(w_epochs=300)
+    click(at, "train_button")
+    first = wait_training(at).epochs
+    at.switch_page("pages/evaluate.py").run()
+    assert not at.exception
+    time.sleep(1.0)  # the learner reads the Evaluate page meanwhile
+    at.switch_page("pages/train.py").run()
+    run = stored_run(at)
+    assert run.epochs > first  # it went on training while the Train page was closed
+    wait_settled(at)
+    assert at.session_state[ACTIVE_MODEL_KEY].epochs == 300  # and became the current model when it finished
+
+
+def test_a_reopened_session_has_its_model_lesson_and_controls_back() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["classroom"] = {"learning_rate": "hidden", "optimizer": "locked"}
+    at.run()
+    at.switch_page("pages/train.py").run()
+    at.number_input(key="w_epochs").set_value(2).run()
+    train(at)
+    trained = at.session_state[ACTIVE_MODEL_KEY]
+    token = at.query_params[SESSION_PARAM]
+    assert token == at.session_state[TOKEN_KEY]
+    again = open_app(**{SESSION_PARAM: token})  # a reload: a new script session with the same address
+    model = again.session_state[ACTIVE_MODEL_KEY]
+    assert model.run_id == trained.run_id and model.summary.auc == trained.summary.auc
+    assert model.test_scores == pytest.approx(trained.test_scores)
+    assert again.session_state["classroom"] == {"learning_rate": "hidden", "optimizer": "locked"}
+    assert "w_learning_rate" not in [s.key for s in again.select_slider] and again.selectbox(key="w_optimizer").disabled
+    assert again.session_state[SETTINGS_KEY].train.epochs == 2
+    assert "trained 2 epochs" in texts(again.success)
+
+
+def test_an_unknown_or_tampered_session_starts_afresh_and_sees_no_runs() -> None:
+    owner = open_train_page(w_epochs=1)
+    train(owner)
+    token = owner.session_state[TOKEN_KEY]
+    for tampered in (token[:-1] + ("A" if token[-1] != "A" else "B"), "../../etc/passwd", "x" * 500):
+        at = open_app(**{SESSION_PARAM: tampered})
+        assert "session in this address was not found" in texts(at.warning)
+        assert at.session_state[TOKEN_KEY] != token and ACTIVE_MODEL_KEY not in at.session_state
+        assert "My runs (0)" in str([e.label for e in at.sidebar.expander])
 
 
 def test_network_diagram_follows_the_config_and_counts_parameters() -> None:
@@ -281,35 +358,17 @@ def test_latent_projection_keeps_small_codes_and_reduces_wide_ones() -> None:
 def test_other_families_train_through_the_page(family: str) -> None:
     at = open_train_page(w_epochs=1)
     at.selectbox(key="w_family").set_value(family).run()
-    click(at, "train_button")
+    train(at)
     model = at.session_state[ACTIVE_MODEL_KEY]
     assert model.config.family == family and model.epochs == 1
     assert {"network_diagram", "final_loss", "final_latent", "replay_hist", "replay_roc"} <= chart_keys(at)
     assert "Test AUC" in [metric.label for metric in at.metric]
 
 
-def test_a_burst_interrupted_by_a_rerun_resumes_and_one_interrupted_by_stop_keeps_its_model() -> None:
-    at = open_train_page(w_epochs=2)
-    click(at, "step_button")
-    run = at.session_state["train_run"]
-    run.status = "training"  # as left by a script run that Streamlit interrupted mid-burst
-    at.session_state["train_target_epoch"] = 3
-    at.session_state["training"] = True
-    at.run()
-    assert not at.exception and run.epochs == 3 and run.status == "finished"  # the rerun went on training
-    assert at.session_state[ACTIVE_MODEL_KEY].epochs == 3
-    run.status = "training"
-    at.session_state["training"] = False  # what the Stop button's callback does
-    at.run()
-    assert not at.exception and run.status == "stopped" and run.epochs == 3
-    assert "stopped at epoch 3" in texts(at.info)
-    assert at.session_state[TRAINED_MODELS_KEY][-1].epochs == 3
-
-
 def test_score_smoothing_slider_sets_how_the_trained_model_scores() -> None:
     at = open_train_page(w_epochs=2)
     assert at.select_slider(key="w_score_smoothing").value == 5
     at.select_slider(key="w_score_smoothing").set_value(1).run()
-    click(at, "train_button")
+    train(at)
     model = at.session_state[ACTIVE_MODEL_KEY]
     assert model.config.score_smoothing == 1 and at.session_state[SETTINGS_KEY].model.score_smoothing == 1

@@ -59,6 +59,7 @@ class ActiveModel:
     epochs: int = 0
     train_seconds: float = 0.0
     is_default: bool = False
+    run_id: str | None = None  # the stored run this model comes from, if any
 
     @property
     def config(self) -> ModelConfig:
@@ -79,6 +80,7 @@ def make_active_model(
     epochs: int = 0,
     train_seconds: float = 0.0,
     is_default: bool = False,
+    run_id: str | None = None,
 ) -> ActiveModel:
     """Score the split's test and training beats once and bundle them with the model."""
     test_scores = anomaly_scores(model, split.x_test, loss)
@@ -96,6 +98,7 @@ def make_active_model(
         epochs=epochs,
         train_seconds=train_seconds,
         is_default=is_default,
+        run_id=run_id,
     )
 
 

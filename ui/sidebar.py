@@ -7,6 +7,8 @@ import streamlit as st
 from anomaly_core import ModelFileError
 from ui.current_model import ActiveModel, active_model, architecture_label, remember_trained_model, set_active_model
 from ui.model_file import model_file_bytes, model_from_upload
+from ui.my_runs import render_my_runs
+from ui.run_models import forget_current_run
 
 UPLOAD_KEY = "model_upload"
 UPLOADED_ID_KEY = "model_upload_done"
@@ -22,6 +24,7 @@ def render_model_card() -> None:
         st.text(f"{current.epochs} epochs · test AUC {current.summary.auc:.3f}")
         with st.expander("Model file"):
             _render_model_file(current)
+        render_my_runs()
 
 
 def _render_model_file(current: ActiveModel) -> None:
@@ -43,5 +46,6 @@ def _render_model_file(current: ActiveModel) -> None:
         return
     st.session_state[UPLOADED_ID_KEY] = upload.file_id
     set_active_model(model)
+    forget_current_run()
     remember_trained_model(model)
     st.rerun()

@@ -10,8 +10,9 @@ import streamlit as st
 from anomaly_core import DataConfig, EcgSplit, ScoreSummary, count_parameters, summarize_scores
 from anomaly_core.baselines import BaselineResult, run_baselines
 from ui.compare.table import LeaderRow, family_key
-from ui.current_model import ActiveModel, default_model, trained_models
+from ui.current_model import ActiveModel, default_model
 from ui.datasets import ecg_split
+from ui.run_models import session_models
 
 
 @st.cache_data(show_spinner="Fitting the classical baselines on this split (once per split)…", max_entries=8)
@@ -63,9 +64,9 @@ def baseline_row(result: BaselineResult, split: EcgSplit) -> LeaderRow:
                 scores=result.test_scores, split=split, summary=summarize_scores(split.y_test, result.test_scores))  # fmt: skip
 
 
-def session_models() -> list[ActiveModel]:
-    """The models trained in this session, or the ready default model when none is trained yet."""
-    return list(trained_models()) or [default_model()]
+def compared_models() -> list[ActiveModel]:
+    """The models of this session (its runs and uploads), or the ready default model when there is none yet."""
+    return session_models() or [default_model()]
 
 
 def unique_names(models: list[ActiveModel]) -> list[str]:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from anomaly_core import CLASS_NAMES, DataConfig
 from ui.compare.charts import pr_overlay, roc_overlay
-from ui.compare.rows import rows_for_split, session_models, split_configs
+from ui.compare.rows import compared_models, rows_for_split, split_configs, unique_names
 from ui.compare.table import (
     FAMILY_NOTES,
     SHORT_CLASS_NAMES,
@@ -19,11 +19,15 @@ from ui.compare.table import (
     style_best,
     top_rows,
 )
+from ui.current_model import ActiveModel, active_model, set_active_model
+from ui.run_models import forget_current_run, use_run
+from ui.runs import session_run
 
 SPLIT_KEY = "compare_split"
 SORT_KEY = "compare_sort"
 ORDER_KEY = "compare_order"
 CURVES_KEY = "compare_curves"
+USE_KEY = "compare_use_model"
 SORT_COLUMNS = ("ROC AUC", "AP", "best F1", "recall @ 5% FPR", "train s", "parameters", "model", "family")
 ORDERS = ("best first", "ascending", "descending")
 
@@ -97,6 +101,27 @@ def render_per_class(rows: Sequence[LeaderRow]) -> None:
     st.dataframe(per_class_frame(rows).style.format("{:.0%}", na_rep="—"), width="stretch", placeholder="—")
 
 
+def _use(model: ActiveModel) -> None:
+    """Button callback: make `model` current (a stored run through the store, an uploaded one as it is)."""
+    run = session_run(model.run_id)
+    if run is None or not use_run(run):
+        set_active_model(model)
+        forget_current_run()
+
+
+def render_use_model(models: list[ActiveModel], cfg: DataConfig) -> None:
+    """Pick one of this split's models and make it the current model (Evaluate and Draw then use it)."""
+    choices = {name: m for m, name in zip(models, unique_names(models)) if m.split.config == cfg and not m.is_default}
+    if not choices:
+        return
+    pick, button = st.columns([3, 1], vertical_alignment="bottom")
+    name = pick.selectbox("Model to use on Evaluate and Draw", list(choices), key=USE_KEY)
+    current = active_model()
+    is_current = choices[name] is current or (choices[name].run_id is not None and choices[name].run_id == current.run_id)
+    button.button("Use this model", key="compare_use", on_click=_use, args=(choices[name],), disabled=is_current,
+                  help="It is the current model already." if is_current else None, width="stretch")  # fmt: skip
+
+
 def render_family_notes() -> None:
     """One sentence per family: how it works and when it wins."""
     st.subheader("How each family works")
@@ -105,12 +130,13 @@ def render_family_notes() -> None:
 
 def render_compare_page() -> None:
     """Everything below the page's title and teaching sentences."""
-    models = session_models()
+    models = compared_models()
     if len(models) == 1 and models[0].is_default:
         st.info("Nothing trained in this session yet: the ready default model meets the baselines. Train more on the Train page.")
     cfg = choose_split(split_configs(models))
     rows = rows_for_split(models, cfg)
     render_leaderboard(rows)
+    render_use_model(models, cfg)
     render_curves(rows)
     render_per_class(rows)
     render_family_notes()

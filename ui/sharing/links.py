@@ -16,6 +16,7 @@ import streamlit as st
 
 from anomaly_core import DataConfig
 from ui.datasets import ecg_split
+from ui.runs import SESSION_PARAM
 from ui.settings import get_settings, set_settings
 from ui.sharing.classroom import classroom_setup, set_classroom
 from ui.sharing.codec import (
@@ -80,6 +81,7 @@ def apply_link_params() -> None:
     (`/?page=train&...`), where app.py always runs; deep links (`/train?...`) work the same way.
     """
     params = st.query_params.to_dict()
+    params.pop(SESSION_PARAM, None)  # the session's own token, never a setting
     target = params.pop(PAGE_PARAM, None)
     if not params and target is None:
         st.session_state.pop(APPLIED_LINK_KEY, None)  # the same link opened again later applies again

@@ -1,77 +1,127 @@
-"""The Train page's chart area: progress, loss, error histogram, ROC and bottleneck, drawn live or once."""
+"""The Train page's chart area: loss, bottleneck, error histogram and ROC of a stored run, live or finished.
+
+While a run trains, a fragment polls the store about four times a second and redraws only itself; the settings
+column above it does not rerender. Epochs are fetched incrementally and kept for the replay.
+"""
 
 from __future__ import annotations
 
-import time
+import contextlib
 from dataclasses import dataclass
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from anomaly_core import latent_codes, roc_auc, roc_curve, threshold_best_f1
+from anomaly_core.runs import EpochRecord, RunRecord, StoreError
+from anomaly_core.runs.checkpoint import model_from_checkpoint
+from ui.datasets import ecg_split
 from ui.figures import error_histogram, loss_figure, roc_figure
+from ui.runs import run_service, session_run
 from ui.train.charts import latent_figure, progress_text, project_latent
-from ui.train.run import TARGET_KEY, TrainRun
 
-SCORE_CHART_EVERY = 3  # live frames between redraws of the score charts (histogram, ROC, bottleneck)
+LIVE_SECONDS = 0.25
 NO_TOOLBAR = {"displayModeBar": False}
+EPOCHS_KEY = "train_run_epochs"  # (run id, the epochs fetched so far)
+LATENT_KEY = "train_run_latent"  # (run id, checkpoint epoch, figure): the bottleneck is redrawn per checkpoint
+AWAY_NOTE = "Training runs on the server: you can leave this page or close the tab, and find the run here when you come back."
 
 
-@dataclass
-class ChartSlots:
-    """Placeholders that the live loop overwrites in place."""
+@dataclass(frozen=True)
+class RunCharts:
+    """A run with every epoch it reported so far."""
 
-    progress: DeltaGenerator
-    loss: DeltaGenerator
-    latent: DeltaGenerator
-    histogram: DeltaGenerator
-    roc: DeltaGenerator
+    run: RunRecord
+    epochs: list[EpochRecord]
 
-
-def make_slots() -> ChartSlots:
-    """Progress line, then loss | bottleneck, then histogram | ROC."""
-    progress = st.empty()
-    top_left, top_right = st.columns(2)
-    bottom_left, bottom_right = st.columns(2)
-    return ChartSlots(progress, top_left.empty(), top_right.empty(), bottom_left.empty(), bottom_right.empty())
+    @property
+    def scored(self) -> dict[int, np.ndarray]:
+        """Test scores by epoch, for the epochs that scored the test beats."""
+        return {r.epoch: r.test_scores for r in self.epochs if r.test_scores is not None}
 
 
-def draw_loss(run: TrainRun, slot: DeltaGenerator, key: str) -> None:
+def run_charts(run: RunRecord) -> RunCharts:
+    """The run and its epochs, fetching only the ones not fetched yet."""
+    cached = st.session_state.get(EPOCHS_KEY)
+    known: list[EpochRecord] = cached[1] if cached and cached[0] == run.id and len(cached[1]) <= run.epochs else []
+    service = run_service()
+    if service is not None and (not known or known[-1].epoch < run.epochs):
+        with contextlib.suppress(StoreError):
+            known = known + service.store.epochs(run.id, after=known[-1].epoch if known else 0)
+    st.session_state[EPOCHS_KEY] = (run.id, known)
+    return RunCharts(run, known)
+
+
+def draw_loss(charts: RunCharts, key: str) -> None:
     """Training and validation loss per epoch so far."""
-    if run.history:
-        epochs = [r.epoch for r in run.history]
-        figure = loss_figure(epochs, [r.train_loss for r in run.history], [r.val_loss for r in run.history])
-        slot.plotly_chart(figure, key=key, config=NO_TOOLBAR)
+    if charts.epochs:
+        epochs = [r.epoch for r in charts.epochs]
+        figure = loss_figure(epochs, [r.train_loss for r in charts.epochs], [r.val_loss for r in charts.epochs])
+        st.plotly_chart(figure, key=key, config=NO_TOOLBAR)
 
 
-def draw_latent(run: TrainRun, slot: DeltaGenerator, key: str) -> None:
-    """Test beats in the bottleneck of the current weights, coloured by class."""
-    if run.epochs:
-        points, description = project_latent(latent_codes(run.trainer.model, run.split.x_test))
-        slot.plotly_chart(latent_figure(points, run.split.y_test, description), key=key, config=NO_TOOLBAR)
+def _latent(run: RunRecord) -> go.Figure | None:
+    cached = st.session_state.get(LATENT_KEY)
+    if cached and cached[:2] == (run.id, run.epochs):
+        return cached[2]
+    service = run_service()
+    data = service.store.checkpoint(run.id) if service is not None and run.epochs else None
+    if data is None:
+        return cached[2] if cached and cached[0] == run.id else None
+    split = ecg_split(run.spec.data)
+    points, description = project_latent(latent_codes(model_from_checkpoint(run.spec, data), split.x_test))
+    figure = latent_figure(points, split.y_test, description)
+    st.session_state[LATENT_KEY] = (run.id, run.epochs, figure)
+    return figure
 
 
-def draw_scores(run: TrainRun, scores: np.ndarray, epoch: int, places: tuple[DeltaGenerator, DeltaGenerator], key: str) -> None:
-    """Error histogram (with the best-F1 threshold) and ROC curve of one epoch's test scores, in two places."""
-    y_true = run.split.y_test
+def draw_latent(run: RunRecord, key: str) -> None:
+    """Test beats in the bottleneck of the run's last saved weights, coloured by class."""
+    figure = _latent(run)
+    if figure is not None:
+        st.plotly_chart(figure, key=key, config=NO_TOOLBAR)
+
+
+def draw_scores(run: RunRecord, scores: np.ndarray, epoch: int, key: str) -> None:
+    """Error histogram (with the best-F1 threshold) and ROC curve of one epoch's test scores, side by side."""
+    y_true = ecg_split(run.spec.data).y_test
     fpr, tpr, _ = roc_curve(y_true, scores)
     title = f"Reconstruction error of test beats, epoch {epoch}"
     threshold = threshold_best_f1(y_true, scores)
-    places[0].plotly_chart(error_histogram(scores, y_true, threshold, title=title), key=f"{key}_hist", config=NO_TOOLBAR)
-    places[1].plotly_chart(roc_figure(fpr, tpr, roc_auc(y_true, scores)), key=f"{key}_roc", config=NO_TOOLBAR)
+    left, right = st.columns(2)
+    left.plotly_chart(error_histogram(scores, y_true, threshold, title=title), key=f"{key}_hist", config=NO_TOOLBAR)
+    right.plotly_chart(roc_figure(fpr, tpr, roc_auc(y_true, scores)), key=f"{key}_roc", config=NO_TOOLBAR)
 
 
-def draw_live(run: TrainRun, slots: ChartSlots, frame: int) -> None:
-    """One live frame: progress and loss always, the score charts every few frames."""
-    started, first_epoch = run.burst_start
-    done = run.epochs - first_epoch
-    per_epoch = (time.perf_counter() - started) / done if done else None
-    target = st.session_state.get(TARGET_KEY, run.epochs)
-    fraction = min(1.0, run.epochs / target) if target else 1.0
-    slots.progress.progress(fraction, text=progress_text(run.epochs, target, per_epoch))
-    draw_loss(run, slots.loss, f"live_loss_{frame}")
-    latest = run.history[-1] if run.history else None
-    if frame % SCORE_CHART_EVERY == 1 and latest is not None and latest.test_scores is not None:
-        draw_scores(run, latest.test_scores, latest.epoch, (slots.histogram, slots.roc), f"live_{frame}")
-        draw_latent(run, slots.latent, f"live_latent_{frame}")
+def _progress(charts: RunCharts) -> None:
+    run = charts.run
+    if run.status == "queued":
+        service = run_service()
+        ahead = service.store.queue_position(run.id) if service is not None else 0
+        waiting = f"{ahead} run{'s' if ahead != 1 else ''} ahead of you" if ahead else "next in line"
+        st.progress(run.epochs / run.target_epochs, text=f"Queued: {waiting}. It starts by itself.")
+        return
+    trained = [r for r in charts.epochs if r.epoch > 0]
+    per_epoch = trained[-1].seconds / trained[-1].epoch if trained else None
+    st.progress(min(1.0, run.epochs / run.target_epochs), text=progress_text(run.epochs, run.target_epochs, per_epoch))
+
+
+@st.fragment(run_every=LIVE_SECONDS)
+def render_live(run_id: str) -> None:
+    """Progress and charts of a queued or training run, redrawn from the store; a full rerun once it ends."""
+    run = session_run(run_id)
+    if run is None or not run.active:
+        st.rerun()  # the whole page: settings enabled again, results and the new current model shown
+        return
+    charts = run_charts(run)
+    _progress(charts)
+    st.caption(AWAY_NOTE)
+    left, right = st.columns(2)
+    with left:
+        draw_loss(charts, "live_loss")
+    with right:
+        draw_latent(run, "live_latent")
+    if charts.scored:
+        epoch = max(charts.scored)
+        draw_scores(run, charts.scored[epoch], epoch, "live")

@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from anomaly_core.runs import RunRecord
 from ui.presets import PRESETS, apply_preset
 from ui.settings import LabSettings, get_settings
 from ui.sharing.classroom import presets_allowed
 from ui.sharing.links import render_share_controls
 from ui.train.controls import render_settings_panel
-from ui.train.live import draw_live, make_slots
+from ui.train.live import render_live
 from ui.train.results import render_results
-from ui.train.run import (
-    NOTICE_KEY,
-    RUN_KEY,
-    TrainRun,
-    continue_training,
-    current_run,
-    reset_training,
-    run_burst,
-    settle_stopped_burst,
-    start_training,
-    step_training,
-    stop_training,
-)
+from ui.train.run import NOTICE_KEY, continue_training, current_run, reset_training, start_training, step_training, stop_training
 from ui.train.widgets import TRAINING_KEY, is_training
 
 
@@ -41,22 +30,22 @@ def render_presets() -> None:
         st.info(f"**{current.title}.** {current.lesson}")
 
 
-def render_out_of_date(run: TrainRun | None, settings: LabSettings) -> None:
+def render_out_of_date(run: RunRecord | None, settings: LabSettings) -> None:
     """Anomagram's 'configuration has changed': the trained model is kept, the notice says what the buttons do."""
     if run is None or run.epochs == 0 or is_training():
         return
-    if (settings.model, settings.data) != (run.settings.model, run.settings.data):
+    if (settings.model, settings.data) != (run.spec.model, run.spec.data):
         st.warning(
             f"The configuration has changed since {run.name} was trained, so it is out of date. "
             "**Train** builds a new model with the new settings; **Continue** keeps training the old one as it was."
         )
-    elif settings.train != run.settings.train:
+    elif settings.train != run.spec.train:
         st.caption("Training settings changed: **Train** uses them; **Continue** keeps the run's own settings.")
 
 
-def render_transport(run: TrainRun | None, settings_ok: bool) -> None:
+def render_transport(run: RunRecord | None, settings_ok: bool) -> None:
     """Train, Step, Stop, Reset and Continue, like TensorFlow Playground's."""
-    training, trained = is_training(), run is not None and run.epochs > 0
+    training, trained = is_training(), run is not None and run.usable
     buttons = [
         ("Train", "train_button", start_training, training or not settings_ok, "primary"),
         ("Step", "step_button", step_training, training or not (settings_ok or trained), "secondary"),
@@ -70,22 +59,17 @@ def render_transport(run: TrainRun | None, settings_ok: bool) -> None:
 
 def render_train_page() -> None:
     """Everything below the Train page's title, ending with the share controls."""
-    st.session_state.setdefault(TRAINING_KEY, False)
-    st.session_state.setdefault(RUN_KEY, None)
     st.session_state.setdefault(NOTICE_KEY, None)
-    if settle_stopped_burst():
-        st.rerun()  # the sidebar card, drawn before this page, should show the stopped model
+    run = current_run()
+    st.session_state[TRAINING_KEY] = run is not None and run.active  # settings stay disabled while it trains
     render_presets()
     settings = render_settings_panel()
-    run = current_run()
     render_out_of_date(run, settings or get_settings())
     render_transport(run, settings is not None)
     if st.session_state[NOTICE_KEY]:
         st.error(st.session_state[NOTICE_KEY])
-    slots = make_slots()
-    if is_training() and run is not None:
-        run_burst(run, lambda current, frame: draw_live(current, slots, frame))
-        st.rerun()  # redraw with the settings enabled and the results shown
-    st.session_state[TRAINING_KEY] = False
-    render_results(run, slots)
+    if run is not None and run.active:
+        render_live(run.id)
+    else:
+        render_results(run)
     render_share_controls()

@@ -1,0 +1,52 @@
+"""A trainer's whole state as bytes (weights, optimizer, random generator, counters) so a run can stop and resume.
+
+Written by our workers and read with `torch.load(weights_only=True)`: only tensors and plain values, nothing unpickled.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import torch
+from torch import nn
+
+from ..model import build_model
+from ..train import Trainer
+from .records import RunSpec
+
+
+def trainer_checkpoint(trainer: Trainer) -> bytes:
+    """Everything needed to continue `trainer` exactly where it is."""
+    state = {
+        "model": {k: v.detach().cpu() for k, v in trainer.model.state_dict().items()},
+        "optimizer": trainer.optimizer.state_dict(),
+        "generator": trainer.generator.get_state(),
+        "counters": {"epoch": trainer.epoch, "steps": trainer.steps, "seconds": trainer.seconds},
+        "untrained_val_loss": trainer.untrained_val_loss,
+    }
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    return buffer.getvalue()
+
+
+def _load(data: bytes) -> dict[str, Any]:
+    return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+
+
+def restore_trainer(trainer: Trainer, data: bytes) -> None:
+    """Put a checkpoint's weights, optimizer state, generator state and counters back into `trainer`."""
+    state = _load(data)
+    trainer.model.load_state_dict(state["model"])
+    trainer.optimizer.load_state_dict(state["optimizer"])
+    trainer.generator.set_state(state["generator"])
+    counters = state["counters"]
+    trainer.epoch, trainer.steps, trainer.seconds = int(counters["epoch"]), int(counters["steps"]), float(counters["seconds"])
+    trainer.untrained_val_loss = float(state["untrained_val_loss"])
+
+
+def model_from_checkpoint(spec: RunSpec, data: bytes) -> nn.Module:
+    """The checkpoint's model on the CPU, in eval mode, ready to score."""
+    model = build_model(spec.model)
+    model.load_state_dict(_load(data)["model"])
+    return model.eval()

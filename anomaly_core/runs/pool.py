@@ -1,0 +1,92 @@
+"""A pool of training worker processes, started once per server and kept warm; dead workers are replaced.
+
+The store is the queue: at most `size` runs train at once per pool, the rest wait in the order they came.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from .settings import RunSettings
+from .store import RunStore
+from .worker import worker_name
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding anomaly_core, for `python -m`
+SUPERVISE_SECONDS = 0.5
+STALE_SECONDS = 120.0  # a training run whose worker has not reported for this long (on any host) is interrupted
+CRASH_MESSAGE = "The training process stopped unexpectedly (exit code {code}). The model from its last saved epoch was kept."
+RESTART_MESSAGE = "Interrupted: the server stopped while this run trained. Continue resumes it from its last saved epoch."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class WorkerPool:
+    """`size` worker processes training queued runs from `store`, supervised by a thread."""
+
+    def __init__(self, settings: RunSettings, store: RunStore, size: int) -> None:
+        self.settings, self.store = settings, store
+        self._interrupt_orphans()
+        self.processes = [self._start_worker() for _ in range(size)]
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._supervise, name="anomaly-lab-pool", daemon=True)
+        self._thread.start()
+
+    def _interrupt_orphans(self) -> None:
+        """Runs left training by dead workers of this machine (the server restarted) become interrupted."""
+        host = socket.gethostname()
+        for worker in self.store.training_workers():
+            name, _, pid = worker.rpartition(":")
+            if name == host and pid.isdigit() and not _alive(int(pid)):
+                self.store.settle_worker_runs(worker, "interrupted", RESTART_MESSAGE)
+
+    def _start_worker(self) -> subprocess.Popen:
+        """A fresh interpreter (never a fork: torch and threads do not survive one) running `anomaly_core.runs.worker`."""
+        command = [sys.executable, "-m", "anomaly_core.runs.worker", self.settings.to_json(), str(os.getpid())]
+        return subprocess.Popen(command, cwd=PACKAGE_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+
+    def check(self) -> None:
+        """Replace dead workers, failing the run each was training; interrupt runs whose worker went silent."""
+        for index, process in enumerate(self.processes):
+            code = process.poll()
+            if code is not None and not self._closed.is_set():
+                self.store.settle_worker_runs(worker_name(process.pid), "failed", CRASH_MESSAGE.format(code=code))
+                self.processes[index] = self._start_worker()
+        self.store.interrupt_stale_runs(STALE_SECONDS)
+
+    def _supervise(self) -> None:
+        while not self._closed.wait(SUPERVISE_SECONDS):
+            try:
+                self.check()
+            except Exception:  # noqa: BLE001  the supervisor must outlive a store hiccup (e.g. a locked database)
+                continue
+
+    @property
+    def pids(self) -> list[int]:
+        """The worker processes' PIDs."""
+        return [p.pid for p in self.processes]
+
+    def close(self) -> None:
+        """Stop the supervisor and the workers (by PID: terminate, then kill)."""
+        self._closed.set()
+        self._thread.join(timeout=5)
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)

@@ -1,0 +1,96 @@
+"""What a run is: its frozen settings, its status and every epoch it reported."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from ..config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
+
+RunStatus = Literal["queued", "training", "stopped", "finished", "diverged", "failed", "interrupted"]
+ACTIVE_STATUSES: tuple[RunStatus, ...] = ("queued", "training")
+USABLE_STATUSES: tuple[RunStatus, ...] = ("stopped", "finished", "diverged", "failed", "interrupted")  # with epochs > 0
+
+
+class StoreError(RuntimeError):
+    """The run store cannot be read or written (corrupt, newer schema, full disk); the message says what to do."""
+
+
+class RunNotFound(LookupError):
+    """No such run in this session (never created, deleted, or owned by another session)."""
+
+
+class RunConflict(RuntimeError):
+    """The session already has a run queued or training."""
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """The frozen settings a run trains with."""
+
+    model: ModelConfig
+    train: TrainConfig
+    data: DataConfig
+
+    def to_json(self) -> str:
+        return json.dumps({k: config_to_dict(v) for k, v in (("model", self.model), ("train", self.train), ("data", self.data))})
+
+    @classmethod
+    def from_json(cls, text: str) -> RunSpec:
+        values = json.loads(text)
+        return cls(
+            config_from_dict(ModelConfig, values["model"]),
+            config_from_dict(TrainConfig, values["train"]),
+            config_from_dict(DataConfig, values["data"]),
+        )
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One run as stored: settings, progress, outcome and final metrics."""
+
+    id: str
+    session: str
+    name: str
+    spec: RunSpec
+    status: RunStatus
+    target_epochs: int
+    epochs: int = 0
+    message: str | None = None
+    train_seconds: float = 0.0
+    device: str | None = None
+    metrics: dict[str, float] = field(default_factory=dict)
+    stop_requested: bool = False
+    created: float = 0.0
+    updated: float = 0.0
+
+    @property
+    def active(self) -> bool:
+        """Queued or training: a worker has it or will take it."""
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def usable(self) -> bool:
+        """Has trained weights that can become the current model."""
+        return self.status in USABLE_STATUSES and self.epochs > 0
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """One finished epoch; `test_scores` (n,) float32 when the epoch scored the test beats."""
+
+    epoch: int
+    steps: int
+    train_loss: float
+    val_loss: float
+    seconds: float
+    eval_seconds: float
+    test_scores: np.ndarray | None = None
+
+
+def row_metrics(text: str | None) -> dict[str, Any]:
+    """The metrics JSON of a run row ({} when none yet)."""
+    return json.loads(text) if text else {}

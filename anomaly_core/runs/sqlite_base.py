@@ -1,0 +1,90 @@
+"""SQLite plumbing of the default run store: connections per thread, write transactions, rows to records."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .records import EpochRecord, RunRecord, RunSpec, StoreError, row_metrics
+from .schema import migrate
+from .settings import RunSettings
+
+RUN_COLUMNS = (
+    "id, session, name, spec, status, target_epochs, epochs, message, train_seconds, device, metrics, stop_requested, "
+    "created, updated"
+)
+
+
+def record_from_row(row: sqlite3.Row) -> RunRecord:
+    return RunRecord(
+        id=row["id"], session=row["session"], name=row["name"], spec=RunSpec.from_json(row["spec"]), status=row["status"],
+        target_epochs=row["target_epochs"], epochs=row["epochs"], message=row["message"],
+        train_seconds=row["train_seconds"], device=row["device"], metrics=row_metrics(row["metrics"]),
+        stop_requested=bool(row["stop_requested"]), created=row["created"], updated=row["updated"],
+    )  # fmt: skip
+
+
+def epoch_from_row(row: sqlite3.Row) -> EpochRecord:
+    scores = None if row["test_scores"] is None else np.frombuffer(row["test_scores"], dtype=np.float32).astype(np.float64)
+    return EpochRecord(
+        row["epoch"], row["steps"], row["train_loss"], row["val_loss"], row["seconds"], row["eval_seconds"], scores
+    )
+
+
+class SQLiteDatabase:
+    """`<data_dir>/runs.sqlite3` (WAL) and `<data_dir>/checkpoints/`, upgraded on open; safe across threads and processes."""
+
+    def __init__(self, settings: RunSettings) -> None:
+        self.settings = settings
+        self.path = settings.data_dir / "runs.sqlite3"
+        self.checkpoints = settings.data_dir / "checkpoints"
+        self._local = threading.local()
+        try:
+            self.checkpoints.mkdir(parents=True, exist_ok=True)
+            with self._transaction() as db:
+                migrate(db)
+        except (sqlite3.DatabaseError, OSError) as error:
+            raise StoreError(
+                f"the run store at {self.path} cannot be opened ({error}); move the folder {settings.data_dir} "
+                "away (or point ANOMALY_LAB_DATA_DIR elsewhere) to start with an empty store"
+            ) from None
+
+    def _connection(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=15, isolation_level=None, check_same_thread=False)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE: writers queue instead of failing); errors become StoreError."""
+        db = self._connection()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"the run store could not save this ({error}); if the disk is full, free space") from None
+
+    def _read(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        try:
+            return self._connection().execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"the run store could not be read ({error})") from None
+
+    def _checkpoint_path(self, run_id: str) -> Path:
+        return self.checkpoints / f"{run_id}.pt"

@@ -1,0 +1,127 @@
+"""A training worker: a process that takes queued runs from the store and trains them, one at a time.
+
+Progress goes to the store in small batches (every FLUSH_SECONDS) with a heartbeat, which is also when a
+Stop is noticed; the whole trainer state is checkpointed every CHECKPOINT_SECONDS and when the run ends.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import socket
+import sys
+import time
+from collections.abc import Callable
+
+import torch
+
+from ..config import DataConfig
+from ..data import EcgData, EcgSplit, load_ecg5000, make_split
+from ..metrics import summarize_scores
+from ..model import build_model
+from ..scoring import threshold_mean_std
+from ..train import EpochResult, Trainer, TrainingDiverged
+from .checkpoint import restore_trainer, trainer_checkpoint
+from .records import EpochRecord, RunRecord, RunStatus
+from .settings import RunSettings
+from .store import RunStore, open_store
+
+FLUSH_SECONDS = 0.1
+CHECKPOINT_SECONDS = 1.0
+IDLE_POLL_SECONDS = 0.1
+
+
+def worker_name(pid: int) -> str:
+    """How the store names the worker process `pid` on this machine."""
+    return f"{socket.gethostname()}:{pid}"
+
+
+def _record(result: EpochResult) -> EpochRecord:
+    return EpochRecord(
+        result.epoch, result.steps, result.train_loss, result.val_loss, result.seconds, result.eval_seconds, result.test_scores
+    )
+
+
+def final_metrics(trainer: Trainer, split: EcgSplit) -> dict[str, float]:
+    """Test AUC, AP, the best-F1 point, recall at 5 % FPR, and the mean + 1 std threshold of the training errors."""
+    summary = summarize_scores(split.y_test, trainer.test_scores())
+    return {**dataclasses.asdict(summary), "threshold": threshold_mean_std(trainer.train_scores(), k=1.0)}
+
+
+def _new_trainer(run: RunRecord, split: EcgSplit, checkpoint: bytes | None) -> Trainer:
+    train_cfg = dataclasses.replace(run.spec.train, eval_every=1)
+    trainer = Trainer(build_model(run.spec.model, seed=train_cfg.seed), split, train_cfg)
+    if checkpoint is not None and run.epochs > 0:
+        restore_trainer(trainer, checkpoint)
+    return trainer
+
+
+def _train(store: RunStore, run: RunRecord, trainer: Trainer) -> tuple[RunStatus, str | None]:
+    """Train up to the run's target, flushing epochs and checkpoints as it goes; how it ended."""
+    pending: list[EpochRecord] = []
+    last_flush, last_checkpoint = time.monotonic(), -math.inf  # a first checkpoint after epoch 1: the bottleneck shows at once
+    for result in trainer.fit(max(0, run.target_epochs - trainer.epoch)):
+        pending.append(_record(result))
+        now = time.monotonic()
+        if now - last_flush >= FLUSH_SECONDS:
+            stop = store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
+            pending, last_flush = [], now
+            if stop:
+                return "stopped", None
+        if now - last_checkpoint >= CHECKPOINT_SECONDS:
+            store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
+            store.save_checkpoint(run.id, trainer_checkpoint(trainer), trainer.epoch)
+            pending, last_checkpoint = [], now
+    store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
+    return "finished", None
+
+
+def train_run(store: RunStore, run: RunRecord, split_for: Callable[[DataConfig], EcgSplit]) -> RunStatus:
+    """Train one claimed run to its target (or until stopped) and settle it in the store."""
+    try:
+        trainer = _new_trainer(run, split_for(run.spec.data), store.checkpoint(run.id))
+    except (ValueError, RuntimeError) as error:
+        store.finish_run(run.id, "failed", f"Training could not start: {error}", {})
+        return "failed"
+    try:
+        status, message = _train(store, run, trainer)
+    except TrainingDiverged as error:
+        status, message = "diverged", str(error)
+    except torch.OutOfMemoryError:
+        status, message = "failed", "The GPU ran out of memory: choose a smaller batch size or network, or set Device to cpu."
+    except RuntimeError as error:
+        status, message = "failed", f"Training stopped with an error: {error}. The model trained so far was kept."
+    store.save_checkpoint(run.id, trainer_checkpoint(trainer), trainer.epoch)
+    metrics = final_metrics(trainer, split_for(run.spec.data)) if trainer.epoch else {}
+    store.finish_run(run.id, status, message, metrics)
+    return status
+
+
+def serve(settings: RunSettings, parent_pid: int) -> None:
+    """A worker process's life: load the data once, then train queued runs until the parent process is gone."""
+    torch.set_num_threads(1)  # many small models side by side: one thread each is fastest and fair
+    store, data = open_store(settings), load_ecg5000()
+    splits: dict[DataConfig, EcgSplit] = {}
+    name = worker_name(os.getpid())
+
+    def split_for(cfg: DataConfig, ecg: EcgData = data) -> EcgSplit:
+        if cfg not in splits:
+            splits[cfg] = make_split(ecg, cfg)
+        return splits[cfg]
+
+    while os.getppid() == parent_pid:
+        run = store.claim_next(name)
+        if run is None:
+            time.sleep(IDLE_POLL_SECONDS)
+        else:
+            train_run(store, run, split_for)
+
+
+def main(argv: list[str]) -> None:
+    """`python -m anomaly_core.runs.worker SETTINGS_JSON PARENT_PID`, as the pool starts it."""
+    serve(RunSettings.from_json(argv[0]), int(argv[1]))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
