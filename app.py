@@ -2,11 +2,21 @@
 
 import streamlit as st
 
+from anomaly_core import configure_threads
 from ui.classroom import render_lesson_card
 from ui.share import apply_link_params, render_link_notice
 from ui.sidebar import render_model_card
 
 st.set_page_config(page_title="Anomaly Lab", page_icon="🫀", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def configure_server() -> None:
+    """Once per server, before any training: torch's thread policy (process-wide)."""
+    configure_threads()
+
+
+configure_server()
 
 pages = [
     st.Page("pages/home.py", title="Home", icon="🏠", default=True),

@@ -23,7 +23,7 @@ from .metrics import (
     summarize_scores,
     verdict,
 )
-from .model import build_model, count_parameters
+from .model import Autoencoder, build_model, count_parameters
 from .persistence import ModelFileError, SavedModel, load_model, model_from_bytes, model_to_bytes, save_model
 from .scoring import (
     anomaly_scores,
@@ -36,9 +36,10 @@ from .scoring import (
     threshold_youden,
 )
 from .signals import SignalTable, check_signals, read_signals_csv
-from .train import EpochResult, Trainer, TrainingDiverged, available_device, describe_devices
+from .train import EpochResult, Trainer, TrainingDiverged, available_device, configure_threads, describe_devices
 
 __all__ = [
+    "Autoencoder",
     "CLASS_NAMES",
     "Confusion",
     "DataConfig",
@@ -60,6 +61,7 @@ __all__ = [
     "build_model",
     "config_from_dict",
     "config_to_dict",
+    "configure_threads",
     "count_parameters",
     "describe_devices",
     "latent_codes",

@@ -17,7 +17,7 @@ from .model import build_model
 from .persistence import load_model, save_model
 from .scoring import anomaly_scores, threshold_mean_std
 from .signals import read_signals_csv
-from .train import Trainer, TrainingDiverged
+from .train import Trainer, TrainingDiverged, configure_threads
 
 
 class UsageError(Exception):
@@ -135,6 +135,7 @@ def run_score(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
+    configure_threads()
     try:
         args = _parser().parse_args(argv)
         return run_train(args) if args.command == "train" else run_score(args)

@@ -98,6 +98,20 @@ def test_stopping_the_iterator_early_leaves_the_model_in_eval_mode(small_split) 
     assert [e.epoch for e in trainer.fit(epochs=1)] == [3]
 
 
+def test_an_error_in_the_middle_of_an_epoch_leaves_the_model_in_eval_mode(small_split, monkeypatch) -> None:
+    """Every finished epoch ends in eval mode anyway; only the trainer's `finally` covers a stop inside one."""
+    trainer = Trainer(build_model(ModelConfig(dropout=0.2), 0), small_split, TrainConfig(epochs=2, batch_size=100, device="cpu"))
+
+    def interrupted() -> None:
+        assert trainer.model.training  # stopped while the weights are being trained
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(trainer.optimizer, "step", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        list(trainer.fit())
+    assert not trainer.model.training and trainer.epoch == 0
+
+
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
 def test_every_optimizer_trains(small_split, optimizer: str) -> None:
     check_trains_a_step(small_split, ModelConfig(), TrainConfig(epochs=1, optimizer=optimizer, device="cpu"))

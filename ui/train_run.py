@@ -161,7 +161,6 @@ def finish_burst(run: TrainRun, status: str, message: str | None = None) -> None
 
 def run_burst(run: TrainRun, redraw: Callable[[TrainRun, int], None]) -> None:
     """Train up to the target epoch; each epoch is stored in the run before the charts redraw on a timer."""
-    torch.set_num_threads(1)  # tiny models: steady on a shared 2-core machine
     with run.busy:  # an interrupted run's thread may still be finishing its epoch
         if run.status == "training" and is_training():
             _train_until_target(run, redraw)
