@@ -24,12 +24,25 @@ from .metrics import (
     verdict,
 )
 from .model import Autoencoder, build_model, count_parameters
-from .persistence import ModelFileError, SavedModel, load_model, model_from_bytes, model_to_bytes, save_model
+from .persistence import (
+    ModelFileError,
+    ModelInfo,
+    SavedModel,
+    load_model,
+    model_from_bytes,
+    model_to_bytes,
+    save_model,
+    trained_info,
+)
 from .scoring import (
+    DEFAULT_THRESHOLD_STRATEGY,
+    THRESHOLD_STRATEGIES,
+    ThresholdStrategy,
     anomaly_scores,
     latent_codes,
     per_step_errors,
     reconstruct,
+    suggested_threshold,
     threshold_best_f1,
     threshold_mean_std,
     threshold_percentile,
@@ -49,7 +62,11 @@ __all__ = [
     "MinMaxScaler",
     "ModelConfig",
     "ModelFileError",
+    "ModelInfo",
     "SavedModel",
+    "DEFAULT_THRESHOLD_STRATEGY",
+    "THRESHOLD_STRATEGIES",
+    "ThresholdStrategy",
     "ScoreSummary",
     "ThresholdSweep",
     "TrainConfig",
@@ -76,7 +93,9 @@ __all__ = [
     "roc_auc",
     "roc_curve",
     "save_model",
+    "suggested_threshold",
     "summarize_scores",
+    "trained_info",
     "threshold_best_f1",
     "threshold_mean_std",
     "threshold_percentile",

@@ -14,8 +14,8 @@ from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, conf
 from .data import load_ecg5000, make_split
 from .metrics import summarize_scores, verdict
 from .model import build_model
-from .persistence import load_model, save_model
-from .scoring import anomaly_scores, threshold_mean_std
+from .persistence import load_model, save_model, trained_info
+from .scoring import anomaly_scores
 from .signals import read_signals_csv
 from .train import Trainer, TrainingDiverged, configure_threads
 
@@ -88,18 +88,7 @@ def run_train(args: argparse.Namespace) -> int:
     except TrainingDiverged as error:
         print(error, file=sys.stderr)
     summary = summarize_scores(split.y_test, trainer.test_scores())
-    info = {
-        "epochs": trainer.epoch,
-        "steps": trainer.steps,
-        "train_seconds": round(trainer.seconds, 3),
-        "auc": summary.auc,
-        "average_precision": summary.average_precision,
-        "best_f1_threshold": summary.best_f1_threshold,
-        "threshold": threshold_mean_std(trainer.train_scores(), k=1.0),
-        "train": config_to_dict(train_cfg),
-        "data": config_to_dict(data_cfg),
-    }
-    target = save_model(args.out, trainer.model, split.scaler, info)
+    target = save_model(args.out, trainer.model, split.scaler, trained_info(trainer, split))
     print(
         f"test AUC {summary.auc:.4f}  AP {summary.average_precision:.4f}  best F1 {summary.best_f1:.4f} "
         f"(precision {summary.precision_at_best_f1:.3f}, recall {summary.recall_at_best_f1:.3f})  saved {target}"
@@ -114,10 +103,10 @@ def run_score(args: argparse.Namespace) -> int:
         table = read_signals_csv(args.csv.read_bytes(), saved.config.input_length)
     except OSError as error:
         raise UsageError(f"cannot read {args.csv}: {error.strerror}") from None
-    threshold = args.threshold if args.threshold is not None else saved.info.get("threshold")
+    threshold = args.threshold if args.threshold is not None else saved.info.threshold
     if threshold is None:
         raise UsageError("the model has no saved threshold; pass --threshold")
-    scores = anomaly_scores(saved.model, saved.scaler.transform(table.signals), saved.info.get("train", {}).get("loss", "mse"))
+    scores = anomaly_scores(saved.model, saved.scaler.transform(table.signals), saved.info.score_error)
     lines = ["row,score,verdict" + (",class" if table.classes is not None else "")]
     for row, score in enumerate(scores, start=1):
         called = verdict(score, threshold).lower()

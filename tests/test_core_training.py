@@ -46,11 +46,11 @@ def test_loss_falls_and_events_stream_per_epoch(trained_default) -> None:
 def test_shapes(trained_default) -> None:
     model, x = trained_default.trainer.model, trained_default.split.x_test[:7]
     assert reconstruct(model, x).shape == (7, 140)
-    assert per_step_errors(model, x).shape == (7, 140)
-    assert anomaly_scores(model, x).shape == (7,)
+    assert per_step_errors(model, x, "mse").shape == (7, 140)
+    assert anomaly_scores(model, x, "mse").shape == (7,)
     assert latent_codes(model, x).shape == (7, ModelConfig().latent_size)
-    assert anomaly_scores(model, x[0]).shape == (1,)
-    np.testing.assert_allclose(per_step_errors(model, x).mean(axis=1), anomaly_scores(model, x), rtol=1e-5)
+    assert anomaly_scores(model, x[0], "mse").shape == (1,)
+    np.testing.assert_allclose(per_step_errors(model, x, "mse").mean(axis=1), anomaly_scores(model, x, "mse"), rtol=1e-5)
 
 
 def test_abnormal_beats_score_higher(trained_default) -> None:
@@ -229,9 +229,9 @@ def test_batch_larger_than_the_data_is_refused_with_the_limit(small_split) -> No
 def test_scoring_refuses_wrong_lengths_and_nan(trained_default) -> None:
     model = trained_default.trainer.model
     with pytest.raises(ValueError, match="140"):
-        anomaly_scores(model, np.zeros((2, 100)))
+        anomaly_scores(model, np.zeros((2, 100)), "mse")
     with pytest.raises(ValueError, match="NaN"):
-        anomaly_scores(model, np.full((1, 140), np.nan))
+        anomaly_scores(model, np.full((1, 140), np.nan), "mse")
 
 
 def test_cuda_requested_without_cuda_falls_back_with_a_notice(small_split) -> None:

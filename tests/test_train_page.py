@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
+from anomaly_core import anomaly_scores
 from ui.settings import SETTINGS_KEY
 from ui.state import ACTIVE_MODEL_KEY, TRAINED_MODELS_KEY
 
@@ -51,6 +53,16 @@ def test_page_opens_with_default_settings_and_diagram() -> None:
     assert not at.error
     assert chart_keys(at) == {"network_diagram"}
     assert at.session_state[SETTINGS_KEY].model.encoder_hidden == (64, 32)
+
+
+def test_a_model_trained_with_mae_is_scored_with_mae() -> None:
+    at = open_train_page(w_epochs=2, w_layer_count=1, w_units_0=32, w_latent=8)
+    at.selectbox(key="w_loss").set_value("mae").run()
+    click(at, "train_button")
+    model = at.session_state[ACTIVE_MODEL_KEY]
+    assert model.loss == "mae"
+    np.testing.assert_allclose(model.test_scores, anomaly_scores(model.model, model.split.x_test, "mae"), rtol=1e-6)
+    assert not np.allclose(model.test_scores, anomaly_scores(model.model, model.split.x_test, "mse"))
 
 
 def test_train_with_chosen_widgets_gives_a_scored_current_model() -> None:
