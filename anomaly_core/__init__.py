@@ -1,7 +1,7 @@
 """Anomaly Lab's core: ECG5000 data, autoencoders, a streaming trainer, scores and metrics."""
 
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
-from .data import CLASS_NAMES, EcgData, EcgSplit, MinMaxScaler, load_ecg5000, make_split
+from .data import CLASS_NAMES, NORMAL_CLASS, SHORT_CLASS_NAMES, EcgData, EcgSplit, MinMaxScaler, load_ecg5000, make_split
 from .drawing import (
     BeatEdits,
     CanvasFrame,
@@ -13,10 +13,12 @@ from .drawing import (
     signal_from_points,
 )
 from .metrics import (
+    FPR_BUDGET,
     Confusion,
     ScoreSummary,
     ThresholdSweep,
     average_precision,
+    flag_anomalies,
     precision_recall_curve,
     roc_auc,
     roc_curve,
@@ -54,6 +56,9 @@ from .train import EpochResult, Trainer, TrainingDiverged, available_device, con
 __all__ = [
     "Autoencoder",
     "CLASS_NAMES",
+    "FPR_BUDGET",
+    "NORMAL_CLASS",
+    "SHORT_CLASS_NAMES",
     "Confusion",
     "DataConfig",
     "EcgData",
@@ -81,6 +86,7 @@ __all__ = [
     "configure_threads",
     "count_parameters",
     "describe_devices",
+    "flag_anomalies",
     "latent_codes",
     "load_ecg5000",
     "load_model",

@@ -12,7 +12,7 @@ import numpy as np
 
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
 from .data import load_ecg5000, make_split
-from .metrics import summarize_scores, verdict
+from .metrics import flag_anomalies, summarize_scores, verdict
 from .model import build_model
 from .persistence import load_model, save_model, trained_info
 from .scoring import anomaly_scores
@@ -115,7 +115,7 @@ def run_score(args: argparse.Namespace) -> int:
     text = "\n".join(lines) + "\n"
     if args.out:
         args.out.write_text(text)
-        flagged = int(np.sum(scores >= threshold))
+        flagged = int(np.sum(flag_anomalies(scores, threshold)))
         print(f"{len(scores)} beats scored, {flagged} anomalies at threshold {threshold:.6g}; wrote {args.out}")
     else:
         sys.stdout.write(text)

@@ -19,6 +19,7 @@ CLASS_NAMES = {
     4: "Supraventricular premature or ectopic beat",
     5: "Unclassified beat",
 }
+SHORT_CLASS_NAMES = {1: "Normal", 2: "R-on-T PVC", 3: "PVC", 4: "SVPB or ectopic", 5: "Unclassified"}  # for axes and tables
 
 
 @dataclass(frozen=True)

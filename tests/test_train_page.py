@@ -253,42 +253,6 @@ def test_live_frames_draw_progress_and_every_chart_while_training(monkeypatch: p
     assert at.session_state[ACTIVE_MODEL_KEY].epochs == 4
 
 
-def test_network_diagram_follows_the_config_and_counts_parameters() -> None:
-    from anomaly_core import ModelConfig, build_model, count_parameters
-    from ui.charts import ANOMALY_COLOR
-    from ui.network_diagram import diagram_columns, network_figure
-
-    cfg = ModelConfig(encoder_hidden=(100, 40, 20), latent_size=3)
-    assert diagram_columns(cfg) == [
-        ("input", 140), ("encoder", 100), ("encoder", 40), ("encoder", 20), ("bottleneck", 3),
-        ("decoder", 20), ("decoder", 40), ("decoder", 100), ("output", 140),
-    ]  # fmt: skip
-    figure = network_figure(cfg, count_parameters(build_model(cfg)))
-    assert f"{count_parameters(build_model(cfg)):,} parameters" in figure.layout.title.text
-    bottleneck = [trace for trace in figure.data if trace.marker.color == ANOMALY_COLOR]
-    assert len(bottleneck) == 1 and len(bottleneck[0].y) == 3  # three nodes, highlighted
-    assert [c for c in diagram_columns(ModelConfig(family="conv", conv_channels=(8, 16))) if c[0] == "encoder"] == [
-        ("encoder", 8),
-        ("encoder", 16),
-    ]
-
-
-def test_latent_projection_keeps_small_codes_and_reduces_wide_ones() -> None:
-    import numpy as np
-
-    from ui.train_charts import progress_text, project_latent
-
-    rng = np.random.default_rng(0)
-    codes = rng.normal(size=(200, 2))
-    assert np.array_equal(project_latent(codes)[0], codes)
-    wide = np.c_[10 * rng.normal(size=(200, 1)), 0.1 * rng.normal(size=(200, 7))]
-    points, description = project_latent(wide)
-    assert points.shape == (200, 2) and description.startswith("PCA of 8 units")
-    assert abs(np.corrcoef(points[:, 0], wide[:, 0])[0, 1]) > 0.99  # the first direction is the wide one
-    assert progress_text(10, 40, 0.5) == "Epoch 10/40 · about 15 s left"
-    assert progress_text(0, 40, None) == "Epoch 0/40"
-
-
 @pytest.mark.parametrize("family", ["vae", "conv", "lstm"])
 def test_other_families_train_through_the_page(family: str) -> None:
     at = open_train_page(w_epochs=1)

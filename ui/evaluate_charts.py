@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from anomaly_core import flag_anomalies
 from ui.charts import ANOMALY_COLOR, NORMAL_COLOR, RECON_COLOR, THRESHOLD_COLOR
 
 PRECISION_COLOR = "#457b9d"
@@ -55,7 +56,7 @@ def outcome_histogram(scores: np.ndarray, y_true: np.ndarray, threshold: float, 
     if edges[0] < line < edges[-1]:
         edges = np.union1d(edges, [line])
     centers, widths = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
-    flagged = scores >= threshold
+    flagged = flag_anomalies(scores, threshold)
     groups = (
         ((y_true == 0) & ~flagged, dict(name="normal", opacity=0.6, marker=dict(color=NORMAL_COLOR))),
         ((y_true == 0) & flagged, dict(name="false alarms (FP)", marker=dict(color=NORMAL_COLOR, pattern=FALSE_ALARM_PATTERN))),

@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from anomaly_core import DEFAULT_THRESHOLD_STRATEGY as DEFAULT_STRATEGY
+from anomaly_core import THRESHOLD_STRATEGIES
 from ui.evaluate_data import Evaluation, build_evaluation, decimals_for, slider_bounds, strategy_threshold
-from ui.share_codec import DEFAULT_THRESHOLD as DEFAULT_STRATEGY
 from ui.share_codec import THRESHOLD_KEY as SHARED_STRATEGY_KEY
 from ui.state import ActiveModel
 
@@ -45,7 +46,7 @@ def setdefault_keys() -> None:
 def _starting_strategy() -> str:
     """The strategy a shared link or lesson chose for this session (mean + 1 std when none did)."""
     strategy = st.session_state.get(SHARED_STRATEGY_KEY, DEFAULT_STRATEGY)
-    return strategy if strategy in STRATEGY_LABELS else DEFAULT_STRATEGY
+    return strategy if strategy in THRESHOLD_STRATEGIES else DEFAULT_STRATEGY
 
 
 def evaluation_for(model: ActiveModel) -> Evaluation:

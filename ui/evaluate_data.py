@@ -12,13 +12,13 @@ import pandas as pd
 
 from anomaly_core import (
     CLASS_NAMES,
+    THRESHOLD_STRATEGIES,
     Confusion,
     ThresholdSweep,
+    flag_anomalies,
     precision_recall_curve,
     reconstruct,
     roc_curve,
-    threshold_mean_std,
-    threshold_percentile,
     threshold_youden,
 )
 from ui.state import ActiveModel
@@ -89,16 +89,11 @@ def _corners(fpr: np.ndarray, tpr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def strategy_threshold(evaluation: Evaluation, strategy: str, *, k: float = 1.0, percentile: float = 95.0) -> float:
-    """The threshold a named strategy picks: 'mean_std', 'percentile', 'best_f1' or 'youden'."""
-    if strategy == "mean_std":
-        return threshold_mean_std(evaluation.train_scores, k=k)
-    if strategy == "percentile":
-        return threshold_percentile(evaluation.train_scores, percentile=percentile)
-    if strategy == "best_f1":
-        return evaluation.best_threshold
-    if strategy == "youden":
-        return evaluation.youden_threshold
-    raise ValueError(f"strategy: {strategy!r} is not one of mean_std, percentile, best_f1, youden")
+    """The threshold a strategy of the core's registry picks for this evaluation's scores."""
+    if strategy not in THRESHOLD_STRATEGIES:
+        raise ValueError(f"strategy: {strategy!r} is not one of {', '.join(THRESHOLD_STRATEGIES)}")
+    pick = THRESHOLD_STRATEGIES[strategy].pick
+    return pick(evaluation.train_scores, evaluation.y_true, evaluation.scores, k=k, percentile=percentile)
 
 
 def per_class_recall(evaluation: Evaluation, threshold: float) -> pd.DataFrame:
@@ -123,7 +118,7 @@ def per_class_recall(evaluation: Evaluation, threshold: float) -> pd.DataFrame:
 
 def outcomes(y_true: np.ndarray, scores: np.ndarray, threshold: float) -> np.ndarray:
     """'TP', 'FP', 'TN' or 'FN' for each beat (n,) when scores >= threshold are flagged."""
-    flagged = np.asarray(scores) >= threshold
+    flagged = flag_anomalies(scores, threshold)
     truth = np.asarray(y_true) == 1
     return np.select([flagged & truth, flagged & ~truth, ~flagged & ~truth], ["TP", "FP", "TN"], default="FN")
 

@@ -12,12 +12,12 @@ from urllib.parse import quote, urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from anomaly_core import TrainConfig
+from anomaly_core import THRESHOLD_STRATEGIES, TrainConfig
 from ui.classroom import CONTROL_GROUPS, ClassroomSetup, render_teacher_form
 from ui.presets import PRESETS
 from ui.settings import LabSettings, get_settings
 from ui.share import current_state, escape_markdown, share_url
-from ui.share_codec import THRESHOLD_STRATEGIES, SharedState, encode_params
+from ui.share_codec import SharedState, encode_params
 from ui.state import architecture_label
 
 
@@ -125,7 +125,7 @@ def render_lesson_builder() -> None:
         "Threshold strategy on the Evaluate page",
         strategies,
         index=strategies.index(current_state().threshold_strategy),
-        format_func=THRESHOLD_STRATEGIES.__getitem__,
+        format_func=lambda name: THRESHOLD_STRATEGIES[name].label,
         key="teacher_threshold",
     )
     st.subheader("What learners may change")

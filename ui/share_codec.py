@@ -16,19 +16,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from anomaly_core import DataConfig, ModelConfig, TrainConfig
+from anomaly_core import DEFAULT_THRESHOLD_STRATEGY as DEFAULT_THRESHOLD
+from anomaly_core import THRESHOLD_STRATEGIES, DataConfig, ModelConfig, TrainConfig
 from ui.classroom import CLASSROOM_PARAMS, ClassroomSetup, classroom_from_params, classroom_to_params
 from ui.presets import PRESETS
 from ui.settings import LabSettings
 
-THRESHOLD_KEY = "threshold_strategy"
-THRESHOLD_STRATEGIES: dict[str, str] = {
-    "mean_std": "Mean + 1 std of training errors",
-    "percentile": "95th percentile of training errors",
-    "best_f1": "Best F1 on the test beats",
-    "youden": "Best Youden's J (ROC)",
-}  # the names the Evaluate page's strategy_threshold() understands
-DEFAULT_THRESHOLD = "mean_std"
+THRESHOLD_KEY = "threshold_strategy"  # a name from the core's THRESHOLD_STRATEGIES
 PAGE_LIMITS: dict[tuple[str, str], tuple[float, float]] = {  # narrower than the core: the Train page's widget ranges
     ("train", "epochs"): (1, 2000),
     ("train", "seed"): (0, 2**31 - 1),

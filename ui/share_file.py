@@ -10,10 +10,10 @@ import types
 import typing
 from typing import Any
 
-from anomaly_core import ModelConfig, config_from_dict, config_to_dict
+from anomaly_core import THRESHOLD_STRATEGIES, ModelConfig, config_from_dict, config_to_dict
 from ui.presets import PRESETS
 from ui.settings import LabSettings
-from ui.share_codec import DEFAULT_THRESHOLD, SECTIONS, THRESHOLD_STRATEGIES, check_page_limits
+from ui.share_codec import DEFAULT_THRESHOLD, SECTIONS, check_page_limits
 
 MAX_FILE_BYTES = 20_000
 FILE_FORMAT = "anomaly-lab-settings"
