@@ -17,7 +17,9 @@ REGULARIZERS = ("none", "l1", "l2", "l1_l2")
 LOSSES = ("mse", "mae", "msle")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
-MAX_LAYERS = 8
+# Outer bounds of every config; the Train page's widgets and the link codec use the same or narrower ranges.
+MAX_LAYERS = 6  # hidden layers of the encoder (and of a given decoder)
+MAX_EPOCHS = 2000
 MAX_UNITS = 512
 MAX_CONV_LAYERS = 4
 MAX_CHANNELS = 128
@@ -163,7 +165,7 @@ class TrainConfig:
     eval_every: int = 0
 
     def __post_init__(self) -> None:
-        _require(isinstance(self.epochs, int) and 1 <= self.epochs <= 10_000, "epochs", "must be 1 to 10000")
+        _require_int(self.epochs, "epochs", 1, MAX_EPOCHS)
         _require(isinstance(self.batch_size, int) and 1 <= self.batch_size <= 65_536, "batch_size", "must be 1 to 65536")
         _require(
             math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 100,
