@@ -199,7 +199,7 @@ def config_from_dict(cls: type[C], values: dict[str, Any]) -> C:
     unknown = sorted(set(values) - known)
     if unknown:
         raise ValueError(f"{cls.__name__}: unknown field(s) {', '.join(unknown)}")
-    cleaned = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    cleaned: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
     try:
         return cls(**cleaned)
     except TypeError as error:  # e.g. a string where a number belongs, compared with <

@@ -87,7 +87,10 @@ def _place_path(obj: dict, vertices: np.ndarray) -> np.ndarray:
     size = np.array([float(obj.get("width", 0.0)), float(obj.get("height", 0.0))])
     corner = np.array([float(obj.get("left", 0.0)), float(obj.get("top", 0.0))])
     origin = np.array(
-        [{"center": 0.5, "right": 1.0}.get(obj.get("originX"), 0.0), {"center": 0.5, "bottom": 1.0}.get(obj.get("originY"), 0.0)]
+        [
+            {"center": 0.5, "right": 1.0}.get(str(obj.get("originX")), 0.0),
+            {"center": 0.5, "bottom": 1.0}.get(str(obj.get("originY")), 0.0),
+        ]
     )
     centre = corner + (0.5 - origin) * (size + stroke) * scale
     offset = (vertices.min(axis=0) + vertices.max(axis=0)) / 2

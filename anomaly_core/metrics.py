@@ -14,14 +14,14 @@ import numpy as np
 FPR_BUDGET = 0.05  # the false-positive rate of "recall at 5 % FPR"
 
 
-def flag_anomalies(y_score: np.ndarray, threshold: float) -> np.ndarray:
+def flag_anomalies(y_score: np.ndarray | float, threshold: float) -> np.ndarray:
     """True where a score is called an anomaly: score >= threshold, the rule every metric here follows."""
     return np.asarray(y_score) >= threshold
 
 
 def verdict(score: float, threshold: float) -> str:
     """'Anomaly' when the score is at or above the threshold, else 'Normal' (the convention of every metric here)."""
-    return "Anomaly" if flag_anomalies(np.float64(score), threshold) else "Normal"
+    return "Anomaly" if bool(flag_anomalies(score, threshold)) else "Normal"
 
 
 def _check(y_true: np.ndarray, y_score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -56,14 +56,15 @@ class ModelInfo:
             raise ValueError(f"epochs: must be a whole number of at least 0, got {self.epochs!r}")
 
 
-_NUMBERS = ("steps", "train_seconds", "threshold", "auc", "average_precision", "best_f1_threshold")
+_FLOATS = ("train_seconds", "threshold", "auc", "average_precision", "best_f1_threshold")
 
 
 def info_to_dict(info: ModelInfo) -> dict[str, Any]:
     """Plain JSON values of a ModelInfo (`train` keeps at least the loss, as older readers expect)."""
     values: dict[str, Any] = {"score_error": info.score_error, "epochs": info.epochs, "data": config_to_dict(info.data)}
     values["train"] = config_to_dict(info.train) if info.train is not None else {"loss": info.score_error}
-    values.update({name: getattr(info, name) for name in _NUMBERS if getattr(info, name) is not None})
+    values["steps"] = info.steps
+    values.update({name: getattr(info, name) for name in _FLOATS if getattr(info, name) is not None})
     return values
 
 
@@ -73,13 +74,14 @@ def info_from_dict(values: dict[str, Any]) -> ModelInfo:
         raise ValueError("info: expected JSON objects")
     train_values = values.get("train", {})
     train = config_from_dict(TrainConfig, train_values) if set(train_values) - {"loss"} else None
-    numbers = {name: float(values[name]) for name in _NUMBERS if values.get(name) is not None}
+    floats = {name: float(values[name]) for name in _FLOATS if values.get(name) is not None}
     return ModelInfo(
         score_error=values.get("score_error", train_values.get("loss", "mse")),
         data=config_from_dict(DataConfig, values.get("data", {})),
         train=train,
         epochs=values.get("epochs", 0),
-        **{**numbers, "steps": int(numbers.get("steps", 0))},
+        steps=int(values.get("steps", 0)),
+        **floats,
     )
 
 

@@ -7,6 +7,7 @@ calls and a named template cost 5-15 ms per figure, too much for charts redrawn 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -21,7 +22,7 @@ FALSE_ALARM_PATTERN = dict(shape="/", fgcolor="#114a43", solidity=0.35)
 
 
 def _layout(title: str, x: str, y: str, height: int = 360, **extra: object) -> dict:
-    layout = dict(
+    layout: dict[str, Any] = dict(
         title=dict(text=title),
         xaxis=dict(title=dict(text=x)),
         yaxis=dict(title=dict(text=y)),

@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from anomaly_core import THRESHOLD_STRATEGIES, TrainConfig
-from ui.classroom import CONTROL_GROUPS, ClassroomSetup, render_teacher_form
+from ui.classroom import CONTROL_GROUPS, ClassroomSetup, ControlMode, render_teacher_form
 from ui.presets import PRESETS
 from ui.settings import LabSettings, get_settings
 from ui.share import current_state, escape_markdown, share_url
@@ -29,12 +29,12 @@ class Lesson:
     state: SharedState
 
 
-def _only_open(*groups: str, locked: tuple[str, ...] = ()) -> dict[str, str]:
+def _only_open(*groups: str, locked: tuple[str, ...] = ()) -> dict[str, ControlMode]:
     """Leave `groups` open, lock `locked` and hide every other control group."""
     return {g: ("locked" if g in locked else "hidden") for g in CONTROL_GROUPS if g not in groups}
 
 
-def _lesson(key: str, title: str, question: str, settings: LabSettings, modes: dict[str, str], threshold: str) -> Lesson:
+def _lesson(key: str, title: str, question: str, settings: LabSettings, modes: dict[str, ControlMode], threshold: str) -> Lesson:
     return Lesson(key, title, question, SharedState(settings, threshold, ClassroomSetup(modes, question)))
 
 

@@ -60,7 +60,7 @@ class Param:
 def _kind(hint: Any) -> str | None:
     """How a config field's type is written in a link (None: not representable)."""
     optional = typing.get_origin(hint) in (types.UnionType, typing.Union) and type(None) in typing.get_args(hint)
-    base = next((arg for arg in typing.get_args(hint) if arg is not type(None)), None) if optional else hint
+    base: Any = next((arg for arg in typing.get_args(hint) if arg is not type(None)), None) if optional else hint
     simple = {int: "int", float: "float", str: "str", bool: "bool"}.get(base)
     if typing.get_origin(base) is tuple and typing.get_args(base)[0] is int:
         simple = "ints"

@@ -54,7 +54,7 @@ def _section_from_json(name: str, values: Any) -> Any:
             raise ShareFileError(f"{name}.{key}: {repr(value)[:40]} has the wrong type for this setting")
         check_page_limits(name, key, value)
     config = config_from_dict(cls, values)
-    if cls is ModelConfig and config.input_length != ModelConfig().input_length:
+    if isinstance(config, ModelConfig) and config.input_length != ModelConfig().input_length:
         raise ShareFileError(f"model.input_length: ECG5000 beats have {ModelConfig().input_length} values")
     return config
 

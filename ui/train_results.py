@@ -56,7 +56,8 @@ def render_replay(run: TrainRun) -> None:
     if not scored:
         return
     epoch = _replay_epoch(run, sorted(scored))
-    draw_scores(run, scored[epoch], epoch, tuple(st.columns(2)), "replay")
+    left, right = st.columns(2)
+    draw_scores(run, scored[epoch], epoch, (left, right), "replay")
 
 
 def render_results(run: TrainRun | None, slots: ChartSlots) -> None:
