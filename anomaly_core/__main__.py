@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--quiet", action="store_true", help="print only the final summary")
     score = commands.add_parser("score", help="score the beats of a CSV file with a saved model")
     score.add_argument("--model", type=Path, required=True, help="model folder or .safetensors file")
-    score.add_argument("--csv", type=Path, required=True, help="one beat per row, 140 values, optional first label column")
+    score.add_argument("--csv", type=Path, required=True, help="one beat per row (the model's input length), optional labels")
     score.add_argument("--threshold", type=float, help="override the model's saved threshold")
     score.add_argument("--out", type=Path, help="write scores and verdicts to this CSV instead of printing")
     return parser

@@ -18,6 +18,7 @@ LOSSES = ("mse", "mae", "msle")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 # Outer bounds of every config; the Train page's widgets and the link codec use the same or narrower ranges.
+BEAT_LENGTH = 140  # values per ECG5000 beat: the default input length everywhere
 MAX_LAYERS = 6  # hidden layers of the encoder (and of a given decoder)
 MAX_EPOCHS = 2000
 MAX_UNITS = 512
@@ -77,7 +78,7 @@ class ModelConfig:
     """Everything needed to build an autoencoder; the decoder mirrors the encoder unless given."""
 
     family: str = "dense"
-    input_length: int = 140
+    input_length: int = BEAT_LENGTH
     encoder_hidden: tuple[int, ...] = (64, 32)
     latent_size: int = 16
     decoder_hidden: tuple[int, ...] | None = None  # None: the encoder's sizes reversed

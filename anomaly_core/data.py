@@ -10,7 +10,6 @@ import pandas as pd
 
 from .config import DataConfig
 
-SEQUENCE_LENGTH = 140
 NORMAL_CLASS = 1
 CLASS_NAMES = {
     1: "Normal",

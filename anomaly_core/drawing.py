@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import BEAT_LENGTH
+
 MIN_COVERAGE = 0.2  # a drawing spanning less of the width gets a hint instead of a score
 INK_ALPHA = 64  # canvas pixels at least this opaque count as ink
 
@@ -21,7 +23,7 @@ class CanvasFrame:
     height: int
     low: float
     high: float
-    length: int = 140
+    length: int = BEAT_LENGTH
 
     def __post_init__(self) -> None:
         if self.width < self.length or self.height < 2:

@@ -5,11 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-import torch
 
-from anomaly_core import DataConfig, EcgData, EcgSplit, ModelConfig, TrainConfig, Trainer, build_model, load_ecg5000, make_split
+from anomaly_core import (
+    DataConfig,
+    EcgData,
+    EcgSplit,
+    ModelConfig,
+    TrainConfig,
+    Trainer,
+    build_model,
+    configure_threads,
+    load_ecg5000,
+    make_split,
+)
 
-torch.set_num_threads(1)  # tiny models: one thread is fastest and steady on a 2-core machine
+configure_threads()  # once, as the app and the CLI do: one thread per training
 
 
 @dataclass

@@ -19,7 +19,6 @@ from anomaly_core import (
     precision_recall_curve,
     reconstruct,
     roc_curve,
-    threshold_youden,
 )
 from ui.state import ActiveModel
 
@@ -41,7 +40,6 @@ class Evaluation:
     curves: dict[str, np.ndarray]  # threshold, precision, recall, f1 (highest threshold first)
     best_threshold: float
     best: Confusion
-    youden_threshold: float
     class_scores: dict[int, np.ndarray]  # sorted test scores of each abnormal class
     order: np.ndarray  # test indices, most anomalous first
     beats: np.ndarray  # (n, length) test beats in original units
@@ -74,7 +72,6 @@ def build_evaluation(model: ActiveModel) -> Evaluation:
         curves=sweep.curves(),
         best_threshold=best_threshold,
         best=sweep.at(best_threshold),
-        youden_threshold=threshold_youden(y_true, scores),
         class_scores={c: np.sort(scores[classes == c]) for c in ABNORMAL_CLASSES},
         order=np.argsort(scores, kind="mergesort")[::-1],
         beats=model.scaler.inverse(model.split.x_test),

@@ -79,7 +79,6 @@ LESSONS: tuple[Lesson, ...] = (
         "mean_std",
     ),
 )
-LESSONS_BY_KEY: dict[str, Lesson] = {lesson.key: lesson for lesson in LESSONS}
 
 
 def lesson_params(lesson: Lesson) -> dict[str, str]:

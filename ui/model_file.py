@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from anomaly_core import ModelFileError, model_from_bytes, model_to_bytes
-from ui.state import ActiveModel, ecg_split, make_active_model
+from ui.state import ActiveModel, ecg_data, ecg_split, make_active_model
 
 
 def model_file_bytes(active: ActiveModel) -> bytes:
@@ -15,7 +15,7 @@ def model_file_bytes(active: ActiveModel) -> bytes:
 
 def model_from_upload(filename: str, data: bytes) -> ActiveModel:
     """Rebuild an uploaded model on its own data split; ModelFileError says why a file is refused."""
-    saved = model_from_bytes(data, expected_length=140)
+    saved = model_from_bytes(data, expected_length=ecg_data().signals.shape[1])  # the length of the data's beats
     try:
         split = ecg_split(saved.info.data)
     except ValueError as error:

@@ -143,7 +143,7 @@ def _train_default_model() -> SavedModel:
 def default_model() -> ActiveModel:
     """The bundled ready model (weights only), shared read-only by every session."""
     try:
-        saved = load_model(DEFAULT_MODEL_PATH, expected_length=140)
+        saved = load_model(DEFAULT_MODEL_PATH, expected_length=ecg_data().signals.shape[1])
     except ModelFileError:
         saved = _train_default_model()
     info = saved.info
