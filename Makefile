@@ -22,6 +22,7 @@ run: $(VENV)/.app-installed
 
 test: $(VENV)/.dev-installed browser
 	$(BIN)/ruff check .
+	$(BIN)/mypy anomaly_core ui
 	$(BIN)/python -m pytest
 
 # Browser tests drive Debian's chromium; install it when missing and we may (root with apt-get).

@@ -2,12 +2,22 @@
 
 import streamlit as st
 
+from anomaly_core import configure_threads
 from ui.session_memory import adopt_settled_run, save_session, start_session
 from ui.sharing.classroom import render_lesson_card
 from ui.sharing.links import apply_link_params, render_link_notice
 from ui.sidebar import render_model_card
 
 st.set_page_config(page_title="Anomaly Lab", page_icon="🫀", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def configure_server() -> None:
+    """Once per server, before any training: torch's thread policy (process-wide)."""
+    configure_threads()
+
+
+configure_server()
 
 pages = [
     st.Page("pages/home.py", title="Home", icon="🏠", default=True),

@@ -1,7 +1,7 @@
 """Anomaly Lab's core: ECG5000 data, autoencoders, a streaming trainer, scores and metrics."""
 
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
-from .data import CLASS_NAMES, EcgData, EcgSplit, MinMaxScaler, load_ecg5000, make_split
+from .data import CLASS_NAMES, NORMAL_CLASS, SHORT_CLASS_NAMES, EcgData, EcgSplit, MinMaxScaler, load_ecg5000, make_split
 from .drawing import (
     BeatEdits,
     CanvasFrame,
@@ -13,33 +13,52 @@ from .drawing import (
     signal_from_points,
 )
 from .metrics import (
+    FPR_BUDGET,
     Confusion,
     ScoreSummary,
     ThresholdSweep,
     average_precision,
+    flag_anomalies,
     precision_recall_curve,
     roc_auc,
     roc_curve,
     summarize_scores,
     verdict,
 )
-from .model import build_model, count_parameters
-from .persistence import ModelFileError, SavedModel, load_model, model_from_bytes, model_to_bytes, save_model
+from .model import Autoencoder, build_model, count_parameters
+from .persistence import (
+    ModelFileError,
+    ModelInfo,
+    SavedModel,
+    load_model,
+    model_from_bytes,
+    model_to_bytes,
+    save_model,
+    trained_info,
+)
 from .scoring import (
+    DEFAULT_THRESHOLD_STRATEGY,
+    THRESHOLD_STRATEGIES,
+    ThresholdStrategy,
     anomaly_scores,
     latent_codes,
     per_step_errors,
     reconstruct,
+    suggested_threshold,
     threshold_best_f1,
     threshold_mean_std,
     threshold_percentile,
     threshold_youden,
 )
 from .signals import SignalTable, check_signals, read_signals_csv
-from .train import EpochResult, Trainer, TrainingDiverged, available_device, describe_devices
+from .train import EpochResult, Trainer, TrainingDiverged, available_device, configure_threads, describe_devices
 
 __all__ = [
+    "Autoencoder",
     "CLASS_NAMES",
+    "FPR_BUDGET",
+    "NORMAL_CLASS",
+    "SHORT_CLASS_NAMES",
     "Confusion",
     "DataConfig",
     "EcgData",
@@ -48,7 +67,11 @@ __all__ = [
     "MinMaxScaler",
     "ModelConfig",
     "ModelFileError",
+    "ModelInfo",
     "SavedModel",
+    "DEFAULT_THRESHOLD_STRATEGY",
+    "THRESHOLD_STRATEGIES",
+    "ThresholdStrategy",
     "ScoreSummary",
     "ThresholdSweep",
     "TrainConfig",
@@ -60,8 +83,10 @@ __all__ = [
     "build_model",
     "config_from_dict",
     "config_to_dict",
+    "configure_threads",
     "count_parameters",
     "describe_devices",
+    "flag_anomalies",
     "latent_codes",
     "load_ecg5000",
     "load_model",
@@ -74,7 +99,9 @@ __all__ = [
     "roc_auc",
     "roc_curve",
     "save_model",
+    "suggested_threshold",
     "summarize_scores",
+    "trained_info",
     "threshold_best_f1",
     "threshold_mean_std",
     "threshold_percentile",

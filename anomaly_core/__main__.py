@@ -12,12 +12,12 @@ import numpy as np
 
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
 from .data import load_ecg5000, make_split
-from .metrics import summarize_scores, verdict
+from .metrics import flag_anomalies, summarize_scores, verdict
 from .model import build_model
-from .persistence import load_model, save_model
-from .scoring import anomaly_scores, threshold_mean_std
+from .persistence import load_model, save_model, trained_info
+from .scoring import anomaly_scores
 from .signals import read_signals_csv
-from .train import Trainer, TrainingDiverged
+from .train import Trainer, TrainingDiverged, configure_threads
 
 
 class UsageError(Exception):
@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--quiet", action="store_true", help="print only the final summary")
     score = commands.add_parser("score", help="score the beats of a CSV file with a saved model")
     score.add_argument("--model", type=Path, required=True, help="model folder or .safetensors file")
-    score.add_argument("--csv", type=Path, required=True, help="one beat per row, 140 values, optional first label column")
+    score.add_argument("--csv", type=Path, required=True, help="one beat per row (the model's input length), optional labels")
     score.add_argument("--threshold", type=float, help="override the model's saved threshold")
     score.add_argument("--out", type=Path, help="write scores and verdicts to this CSV instead of printing")
     return parser
@@ -88,18 +88,7 @@ def run_train(args: argparse.Namespace) -> int:
     except TrainingDiverged as error:
         print(error, file=sys.stderr)
     summary = summarize_scores(split.y_test, trainer.test_scores())
-    info = {
-        "epochs": trainer.epoch,
-        "steps": trainer.steps,
-        "train_seconds": round(trainer.seconds, 3),
-        "auc": summary.auc,
-        "average_precision": summary.average_precision,
-        "best_f1_threshold": summary.best_f1_threshold,
-        "threshold": threshold_mean_std(trainer.train_scores(), k=1.0),
-        "train": config_to_dict(train_cfg),
-        "data": config_to_dict(data_cfg),
-    }
-    target = save_model(args.out, trainer.model, split.scaler, info)
+    target = save_model(args.out, trainer.model, split.scaler, trained_info(trainer, split))
     print(
         f"test AUC {summary.auc:.4f}  AP {summary.average_precision:.4f}  best F1 {summary.best_f1:.4f} "
         f"(precision {summary.precision_at_best_f1:.3f}, recall {summary.recall_at_best_f1:.3f})  saved {target}"
@@ -114,10 +103,10 @@ def run_score(args: argparse.Namespace) -> int:
         table = read_signals_csv(args.csv.read_bytes(), saved.config.input_length)
     except OSError as error:
         raise UsageError(f"cannot read {args.csv}: {error.strerror}") from None
-    threshold = args.threshold if args.threshold is not None else saved.info.get("threshold")
+    threshold = args.threshold if args.threshold is not None else saved.info.threshold
     if threshold is None:
         raise UsageError("the model has no saved threshold; pass --threshold")
-    scores = anomaly_scores(saved.model, saved.scaler.transform(table.signals), saved.info.get("train", {}).get("loss", "mse"))
+    scores = anomaly_scores(saved.model, saved.scaler.transform(table.signals), saved.info.score_error)
     lines = ["row,score,verdict" + (",class" if table.classes is not None else "")]
     for row, score in enumerate(scores, start=1):
         called = verdict(score, threshold).lower()
@@ -126,7 +115,7 @@ def run_score(args: argparse.Namespace) -> int:
     text = "\n".join(lines) + "\n"
     if args.out:
         args.out.write_text(text)
-        flagged = int(np.sum(scores >= threshold))
+        flagged = int(np.sum(flag_anomalies(scores, threshold)))
         print(f"{len(scores)} beats scored, {flagged} anomalies at threshold {threshold:.6g}; wrote {args.out}")
     else:
         sys.stdout.write(text)
@@ -135,6 +124,7 @@ def run_score(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
+    configure_threads()
     try:
         args = _parser().parse_args(argv)
         return run_train(args) if args.command == "train" else run_score(args)

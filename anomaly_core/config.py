@@ -17,7 +17,10 @@ REGULARIZERS = ("none", "l1", "l2", "l1_l2")
 LOSSES = ("mse", "mae", "msle")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
-MAX_LAYERS = 8
+# Outer bounds of every config; the Train page's widgets and the link codec use the same or narrower ranges.
+BEAT_LENGTH = 140  # values per ECG5000 beat: the default input length everywhere
+MAX_LAYERS = 6  # hidden layers of the encoder (and of a given decoder)
+MAX_EPOCHS = 2000
 MAX_UNITS = 512
 MAX_CONV_LAYERS = 4
 MAX_CHANNELS = 128
@@ -75,7 +78,7 @@ class ModelConfig:
     """Everything needed to build an autoencoder; the decoder mirrors the encoder unless given."""
 
     family: str = "dense"
-    input_length: int = 140
+    input_length: int = BEAT_LENGTH
     encoder_hidden: tuple[int, ...] = (64, 32)
     latent_size: int = 16
     decoder_hidden: tuple[int, ...] | None = None  # None: the encoder's sizes reversed
@@ -163,7 +166,7 @@ class TrainConfig:
     eval_every: int = 0
 
     def __post_init__(self) -> None:
-        _require(isinstance(self.epochs, int) and 1 <= self.epochs <= 10_000, "epochs", "must be 1 to 10000")
+        _require_int(self.epochs, "epochs", 1, MAX_EPOCHS)
         _require(isinstance(self.batch_size, int) and 1 <= self.batch_size <= 65_536, "batch_size", "must be 1 to 65536")
         _require(
             math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 100,
@@ -197,7 +200,7 @@ def config_from_dict(cls: type[C], values: dict[str, Any]) -> C:
     unknown = sorted(set(values) - known)
     if unknown:
         raise ValueError(f"{cls.__name__}: unknown field(s) {', '.join(unknown)}")
-    cleaned = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    cleaned: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
     try:
         return cls(**cleaned)
     except TypeError as error:  # e.g. a string where a number belongs, compared with <

@@ -10,7 +10,6 @@ import pandas as pd
 
 from .config import DataConfig
 
-SEQUENCE_LENGTH = 140
 NORMAL_CLASS = 1
 CLASS_NAMES = {
     1: "Normal",
@@ -19,6 +18,7 @@ CLASS_NAMES = {
     4: "Supraventricular premature or ectopic beat",
     5: "Unclassified beat",
 }
+SHORT_CLASS_NAMES = {1: "Normal", 2: "R-on-T PVC", 3: "PVC", 4: "SVPB or ectopic", 5: "Unclassified"}  # for axes and tables
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import BEAT_LENGTH
+
 MIN_COVERAGE = 0.2  # a drawing spanning less of the width gets a hint instead of a score
 INK_ALPHA = 64  # canvas pixels at least this opaque count as ink
 
@@ -21,7 +23,7 @@ class CanvasFrame:
     height: int
     low: float
     high: float
-    length: int = 140
+    length: int = BEAT_LENGTH
 
     def __post_init__(self) -> None:
         if self.width < self.length or self.height < 2:
@@ -87,7 +89,10 @@ def _place_path(obj: dict, vertices: np.ndarray) -> np.ndarray:
     size = np.array([float(obj.get("width", 0.0)), float(obj.get("height", 0.0))])
     corner = np.array([float(obj.get("left", 0.0)), float(obj.get("top", 0.0))])
     origin = np.array(
-        [{"center": 0.5, "right": 1.0}.get(obj.get("originX"), 0.0), {"center": 0.5, "bottom": 1.0}.get(obj.get("originY"), 0.0)]
+        [
+            {"center": 0.5, "right": 1.0}.get(str(obj.get("originX")), 0.0),
+            {"center": 0.5, "bottom": 1.0}.get(str(obj.get("originY")), 0.0),
+        ]
     )
     centre = corner + (0.5 - origin) * (size + stroke) * scale
     offset = (vertices.min(axis=0) + vertices.max(axis=0)) / 2

@@ -6,14 +6,22 @@ degenerate input, 0.0 where a ratio's denominator is zero.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+FPR_BUDGET = 0.05  # the false-positive rate of "recall at 5 % FPR"
+
+
+def flag_anomalies(y_score: np.ndarray | float, threshold: float) -> np.ndarray:
+    """True where a score is called an anomaly: score >= threshold, the rule every metric here follows."""
+    return np.asarray(y_score) >= threshold
+
 
 def verdict(score: float, threshold: float) -> str:
     """'Anomaly' when the score is at or above the threshold, else 'Normal' (the convention of every metric here)."""
-    return "Anomaly" if score >= threshold else "Normal"
+    return "Anomaly" if bool(flag_anomalies(score, threshold)) else "Normal"
 
 
 def _check(y_true: np.ndarray, y_score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -151,12 +159,18 @@ class ThresholdSweep:
         best = int(np.argmax(f1))
         return float(self.thresholds[best]), float(f1[best])
 
-    def recall_at_fpr(self, max_fpr: float) -> float:
+    def threshold_at_fpr(self, max_fpr: float = FPR_BUDGET) -> float:
+        """The lowest threshold whose false-positive rate stays at or below `max_fpr` (+inf: none does)."""
+        if not self.negatives:
+            raise ValueError("need normal labels to count false positives")
+        allowed = self.fps / self.negatives <= max_fpr
+        return float(self.thresholds[allowed].min()) if allowed.any() else math.inf
+
+    def recall_at_fpr(self, max_fpr: float = FPR_BUDGET) -> float:
         """Highest recall whose false-positive rate stays at or below `max_fpr`."""
         if not self.positives or not self.negatives:
             raise ValueError("need both normal and anomalous labels")
-        allowed = self.fps / self.negatives <= max_fpr
-        return float(self.tps[allowed].max() / self.positives) if allowed.any() else 0.0
+        return self.at(self.threshold_at_fpr(max_fpr)).recall
 
 
 @dataclass(frozen=True)
@@ -184,5 +198,5 @@ def summarize_scores(y_true: np.ndarray, y_score: np.ndarray) -> ScoreSummary:
         best_f1=f1,
         precision_at_best_f1=at_best.precision,
         recall_at_best_f1=at_best.recall,
-        recall_at_5pct_fpr=sweep.recall_at_fpr(0.05),
+        recall_at_5pct_fpr=sweep.recall_at_fpr(FPR_BUDGET),
     )

@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .config import ModelConfig
+from .layers import SeededDropout, initialise
 
 _ACTIVATIONS: dict[str, type[nn.Module]] = {
     "relu": nn.ReLU,
@@ -28,17 +29,8 @@ def _dense_stack(sizes: list[int], cfg: ModelConfig) -> list[nn.Module]:
             layers.append(nn.BatchNorm1d(size_out))
         layers.append(_ACTIVATIONS[cfg.activation]())
         if cfg.dropout > 0:
-            layers.append(nn.Dropout(cfg.dropout))
+            layers.append(SeededDropout(cfg.dropout))
     return layers
-
-
-def _initialise(module: nn.Module, scheme: str) -> None:
-    if isinstance(module, nn.Linear) and scheme != "default":
-        if scheme == "xavier":
-            nn.init.xavier_uniform_(module.weight)
-        else:
-            nn.init.kaiming_uniform_(module.weight, nonlinearity="relu")
-        nn.init.zeros_(module.bias)
 
 
 def _dense_decoder(cfg: ModelConfig) -> nn.Sequential:
@@ -47,12 +39,47 @@ def _dense_decoder(cfg: ModelConfig) -> nn.Sequential:
     return nn.Sequential(*_dense_stack(sizes, cfg), nn.Linear(sizes[-1], cfg.input_length), _ACTIVATIONS[cfg.output_activation]())
 
 
-class DenseAutoencoder(nn.Module):
-    """Fully connected encoder to a bottleneck and decoder back to the input length."""
+class Autoencoder(nn.Module):
+    """What every family shares: its config, encode / decode, and the generator its random layers draw from."""
 
     def __init__(self, cfg: ModelConfig) -> None:
         super().__init__()
         self.config = cfg
+        self.generator: torch.Generator | None = None
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, length) -> (batch, latent)"""
+        raise NotImplementedError
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """(batch, latent) -> (batch, length)"""
+        raise NotImplementedError
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, length) -> reconstruction (batch, length)"""
+        return self.decode(self.encode(x))
+
+    def use_generator(self, generator: torch.Generator | None) -> None:
+        """Make dropout (and the VAE's sampling) draw from `generator`, the run's own, never the global one."""
+        self.generator = generator
+        for module in self.modules():
+            if isinstance(module, SeededDropout):
+                module.generator = generator
+
+    def extra_loss(self) -> torch.Tensor | None:
+        """A family's own training term for the last forward pass (the VAE's KL), or None."""
+        return None
+
+    def extra_score(self, x: torch.Tensor) -> torch.Tensor | None:
+        """What a family adds to the reconstruction error of each beat (batch,), or None."""
+        return None
+
+
+class DenseAutoencoder(Autoencoder):
+    """Fully connected encoder to a bottleneck and decoder back to the input length."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__(cfg)
         enc_sizes = [cfg.input_length, *cfg.encoder_hidden]
         self.encoder = nn.Sequential(*_dense_stack(enc_sizes, cfg), nn.Linear(enc_sizes[-1], cfg.latent_size))
         self.decoder = _dense_decoder(cfg)
@@ -65,17 +92,11 @@ class DenseAutoencoder(nn.Module):
         """(batch, latent) -> (batch, length)"""
         return self.decoder(z)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(batch, length) -> reconstruction (batch, length)"""
-        return self.decode(self.encode(x))
-
-
 class VariationalAutoencoder(DenseAutoencoder):
     """Dense encoder to a mean and log-variance; samples the code while training, uses the mean otherwise."""
 
     def __init__(self, cfg: ModelConfig) -> None:
-        nn.Module.__init__(self)
-        self.config = cfg
+        Autoencoder.__init__(self, cfg)
         self.encoder = nn.Sequential(*_dense_stack([cfg.input_length, *cfg.encoder_hidden], cfg))
         self.mean = nn.Linear(cfg.encoder_hidden[-1], cfg.latent_size)
         self.log_var = nn.Linear(cfg.encoder_hidden[-1], cfg.latent_size)
@@ -101,25 +122,25 @@ class VariationalAutoencoder(DenseAutoencoder):
         mean, log_var = self.posterior(x)
         z = mean
         if self.training:
-            z = mean + torch.randn_like(mean) * (0.5 * log_var).exp()  # reparameterisation
+            noise = torch.randn(mean.shape, generator=self.generator, device=mean.device, dtype=mean.dtype)
+            z = mean + noise * (0.5 * log_var).exp()  # reparameterisation
         self.last_kl = self.kl_per_beat(mean, log_var)
         return self.decode(z)
 
-    def extra_loss(self) -> torch.Tensor:
+    def extra_loss(self) -> torch.Tensor | None:
         """The weighted KL term of the last forward pass, averaged over its batch."""
-        return self.last_kl.mean()
+        return None if self.last_kl is None else self.last_kl.mean()
 
     def extra_score(self, x: torch.Tensor) -> torch.Tensor | None:
         """What the negative-ELBO score adds to the reconstruction error (batch,), or None."""
         return self.kl_per_beat(*self.posterior(x)) if self.config.vae_score == "elbo" else None
 
 
-class ConvAutoencoder(nn.Module):
+class ConvAutoencoder(Autoencoder):
     """Strided Conv1d stack to a dense code and the mirrored transposed stack back to input_length steps."""
 
     def __init__(self, cfg: ModelConfig) -> None:
-        super().__init__()
-        self.config = cfg
+        super().__init__(cfg)
         channels, lengths = [1, *cfg.conv_channels], cfg.conv_lengths
         k, s, p = cfg.conv_kernel, cfg.conv_stride, cfg.conv_kernel // 2
         act = _ACTIVATIONS[cfg.activation]
@@ -146,11 +167,6 @@ class ConvAutoencoder(nn.Module):
         h = self.expand(z).view(len(z), cfg.conv_channels[-1], cfg.conv_lengths[-1])  # (batch, channels, steps)
         return self.output(_fit_length(self.decoder(h).squeeze(1), cfg.input_length))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(batch, length) -> reconstruction (batch, length)"""
-        return self.decode(self.encode(x))
-
-
 def _fit_length(y: torch.Tensor, length: int) -> torch.Tensor:
     """(batch, steps) -> (batch, length): crop the end, or repeat the last step."""
     if y.shape[1] >= length:
@@ -158,12 +174,11 @@ def _fit_length(y: torch.Tensor, length: int) -> torch.Tensor:
     return F.pad(y.unsqueeze(1), (0, length - y.shape[1]), mode="replicate").squeeze(1)
 
 
-class LstmAutoencoder(nn.Module):
+class LstmAutoencoder(Autoencoder):
     """Sequence to sequence: an LSTM reads chunks of steps into a code; another, started from the code, writes them back."""
 
     def __init__(self, cfg: ModelConfig) -> None:
-        super().__init__()
-        self.config = cfg
+        super().__init__(cfg)
         chunk, hidden, layers = cfg.lstm_chunk, cfg.lstm_hidden, cfg.lstm_layers
         self.reader = nn.LSTM(chunk, hidden, num_layers=layers, batch_first=True)
         self.to_code = nn.Linear(hidden, cfg.latent_size)
@@ -188,13 +203,8 @@ class LstmAutoencoder(nn.Module):
         out, _ = self.writer(inputs, (h0, torch.zeros_like(h0)))  # (batch, steps, hidden)
         return self.output(self.to_chunk(out).reshape(batch, -1))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(batch, length) -> reconstruction (batch, length)"""
-        return self.decode(self.encode(x))
 
-
-Autoencoder = DenseAutoencoder | VariationalAutoencoder | ConvAutoencoder | LstmAutoencoder
-_FAMILIES: dict[str, type[nn.Module]] = {
+_FAMILIES: dict[str, type[Autoencoder]] = {
     "dense": DenseAutoencoder,
     "vae": VariationalAutoencoder,
     "conv": ConvAutoencoder,
@@ -203,11 +213,12 @@ _FAMILIES: dict[str, type[nn.Module]] = {
 
 
 def build_model(cfg: ModelConfig, seed: int = 0) -> Autoencoder:
-    """The same config and seed always give the same initial weights, for every family."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        model = _FAMILIES[cfg.family](cfg)
-        model.apply(lambda m: _initialise(m, cfg.init))
+    """The same config and seed always give the same initial weights, for every family, whatever else runs.
+
+    The weights are drawn from a generator of this call alone, never torch's process-wide one.
+    """
+    model = _FAMILIES[cfg.family](cfg)
+    initialise(model, cfg.init, torch.Generator().manual_seed(seed))
     return model.eval()
 
 

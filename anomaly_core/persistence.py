@@ -15,11 +15,13 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
-from torch import nn
 
-from .config import ModelConfig, config_from_dict, config_to_dict
-from .data import MinMaxScaler
-from .model import build_model
+from .config import LOSSES, DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
+from .data import EcgSplit, MinMaxScaler
+from .metrics import summarize_scores
+from .model import Autoencoder, build_model
+from .scoring import suggested_threshold
+from .train import Trainer
 
 FORMAT = "anomaly-lab/1"
 MODEL_FILENAME = "model.safetensors"
@@ -30,23 +32,93 @@ class ModelFileError(ValueError):
     """A model file that is corrupted, tampered with, or made for other data."""
 
 
+@dataclass(frozen=True)
+class ModelInfo:
+    """What a model file records besides its weights: how to score it, its data split, its training and results."""
+
+    score_error: str = "mse"  # the error it is scored with, its training loss (files that name none: mse)
+    data: DataConfig = field(default_factory=DataConfig)
+    train: TrainConfig | None = None  # the full training settings, when known
+    epochs: int = 0
+    steps: int = 0
+    train_seconds: float = 0.0
+    threshold: float | None = None  # the suggested threshold: mean + 1 std of the training scores
+    auc: float | None = None
+    average_precision: float | None = None
+    best_f1_threshold: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.score_error not in LOSSES:
+            raise ValueError(f"score_error: {self.score_error!r} is not one of {', '.join(LOSSES)}")
+        if self.train is not None and self.train.loss != self.score_error:
+            raise ValueError(f"score_error: {self.score_error!r} differs from the training loss {self.train.loss!r}")
+        if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 0:
+            raise ValueError(f"epochs: must be a whole number of at least 0, got {self.epochs!r}")
+
+
+_FLOATS = ("train_seconds", "threshold", "auc", "average_precision", "best_f1_threshold")
+
+
+def info_to_dict(info: ModelInfo) -> dict[str, Any]:
+    """Plain JSON values of a ModelInfo (`train` keeps at least the loss, as older readers expect)."""
+    values: dict[str, Any] = {"score_error": info.score_error, "epochs": info.epochs, "data": config_to_dict(info.data)}
+    values["train"] = config_to_dict(info.train) if info.train is not None else {"loss": info.score_error}
+    values["steps"] = info.steps
+    values.update({name: getattr(info, name) for name in _FLOATS if getattr(info, name) is not None})
+    return values
+
+
+def info_from_dict(values: dict[str, Any]) -> ModelInfo:
+    """A ModelInfo from a file's JSON; older files (no score_error, partial train) read as they were meant."""
+    if not isinstance(values, dict) or not isinstance(values.get("train", {}), dict):
+        raise ValueError("info: expected JSON objects")
+    train_values = values.get("train", {})
+    train = config_from_dict(TrainConfig, train_values) if set(train_values) - {"loss"} else None
+    floats = {name: float(values[name]) for name in _FLOATS if values.get(name) is not None}
+    return ModelInfo(
+        score_error=values.get("score_error", train_values.get("loss", "mse")),
+        data=config_from_dict(DataConfig, values.get("data", {})),
+        train=train,
+        epochs=values.get("epochs", 0),
+        steps=int(values.get("steps", 0)),
+        **floats,
+    )
+
+
 @dataclass
 class SavedModel:
-    """A loaded model with what it needs to score new signals."""
+    """A loaded model with what it needs to score new signals (`info.score_error`: the error to score with)."""
 
-    model: nn.Module
+    model: Autoencoder
     config: ModelConfig
     scaler: MinMaxScaler
-    info: dict[str, Any] = field(default_factory=dict)
+    info: ModelInfo = field(default_factory=ModelInfo)
 
 
-def model_to_bytes(model: nn.Module, scaler: MinMaxScaler, info: dict[str, Any] | None = None) -> bytes:
+def trained_info(trainer: Trainer, split: EcgSplit) -> ModelInfo:
+    """What a finished training records: its settings, the score error, the suggested threshold and test results."""
+    summary = summarize_scores(split.y_test, trainer.test_scores())
+    return ModelInfo(
+        score_error=trainer.cfg.loss,
+        data=split.config,
+        train=trainer.cfg,
+        epochs=trainer.epoch,
+        steps=trainer.steps,
+        train_seconds=round(trainer.seconds, 3),
+        threshold=suggested_threshold(trainer.train_scores()),
+        auc=summary.auc,
+        average_precision=summary.average_precision,
+        best_f1_threshold=summary.best_f1_threshold,
+    )
+
+
+def model_to_bytes(model: Autoencoder, scaler: MinMaxScaler, info: ModelInfo | None = None) -> bytes:
     """Serialise weights and metadata to safetensors bytes."""
     meta = {
         "format": FORMAT,
         "config": config_to_dict(model.config),
         "scaler": {"minimum": scaler.minimum, "maximum": scaler.maximum},
-        "info": info or {},
+        "info": info_to_dict(info or ModelInfo()),
     }
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     return save_tensors(tensors, metadata={"anomaly_lab": json.dumps(meta)})
@@ -76,6 +148,7 @@ def model_from_bytes(data: bytes, *, expected_length: int | None = None) -> Save
     try:
         config = config_from_dict(ModelConfig, {"score_smoothing": 1} | meta["config"])  # older files scored unsmoothed
         scaler = MinMaxScaler(float(meta["scaler"]["minimum"]), float(meta["scaler"]["maximum"]))
+        info = info_from_dict(meta.get("info") or {})
         tensors = load_tensors(data)
     except (ValueError, KeyError, TypeError, RuntimeError, SafetensorError) as error:
         raise ModelFileError(f"model file is corrupted: {error}") from None
@@ -91,7 +164,7 @@ def model_from_bytes(data: bytes, *, expected_length: int | None = None) -> Save
         raise ModelFileError("model file's weights do not match its configuration (tampered or corrupted)") from None
     if not all(torch.isfinite(t).all() for t in tensors.values()):
         raise ModelFileError("model file holds NaN or infinite weights")
-    return SavedModel(model=model.eval(), config=config, scaler=scaler, info=dict(meta.get("info") or {}))
+    return SavedModel(model=model.eval(), config=config, scaler=scaler, info=info)
 
 
 def _file_path(path: str | Path) -> Path:
@@ -99,7 +172,7 @@ def _file_path(path: str | Path) -> Path:
     return path / MODEL_FILENAME if path.is_dir() or not path.suffix else path
 
 
-def save_model(path: str | Path, model: nn.Module, scaler: MinMaxScaler, info: dict[str, Any] | None = None) -> Path:
+def save_model(path: str | Path, model: Autoencoder, scaler: MinMaxScaler, info: ModelInfo | None = None) -> Path:
     """Write the model to `path` (a .safetensors file, or a folder that gets model.safetensors)."""
     target = _file_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)

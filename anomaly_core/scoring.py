@@ -1,13 +1,20 @@
-"""Reconstruction errors as anomaly scores (higher = more anomalous) and threshold strategies."""
+"""Reconstruction errors as anomaly scores (higher = more anomalous) and the threshold strategies (one registry).
+
+`kind` is the error a model is scored with (mse, mae or msle): its training loss, saved with it as
+`ModelInfo.score_error`. It is always passed on, never assumed.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from .metrics import ThresholdSweep, roc_curve
+from .model import Autoencoder
 
 
 def elementwise_error(reconstruction: torch.Tensor, target: torch.Tensor, kind: str, smoothing: int = 1) -> torch.Tensor:
@@ -35,20 +42,19 @@ def _moving_average(values: torch.Tensor, window: int) -> torch.Tensor:
     return sums / counts
 
 
-def scoring_error(model: nn.Module, x: torch.Tensor, kind: str) -> torch.Tensor:
+def scoring_error(model: Autoencoder, x: torch.Tensor, kind: str) -> torch.Tensor:
     """Per time step error (batch, length) as scores see it: smoothed by the model's `score_smoothing`."""
     return elementwise_error(model(x), x, kind, model.config.score_smoothing)
 
 
-def beat_scores(model: nn.Module, x: torch.Tensor, kind: str) -> torch.Tensor:
+def beat_scores(model: Autoencoder, x: torch.Tensor, kind: str) -> torch.Tensor:
     """(batch, length) tensor -> one score per beat (batch,): the mean error, plus a family's extra term (VAE ELBO)."""
     scores = scoring_error(model, x, kind).mean(dim=1)
-    extra_score = getattr(model, "extra_score", None)
-    extra = extra_score(x) if extra_score is not None else None
+    extra = model.extra_score(x)
     return scores if extra is None else scores + extra
 
 
-def _as_batch(model: nn.Module, signals: np.ndarray) -> torch.Tensor:
+def _as_batch(model: Autoencoder, signals: np.ndarray) -> torch.Tensor:
     array = np.asarray(signals, dtype=np.float32)
     if array.ndim == 1:
         array = array[None, :]
@@ -62,28 +68,28 @@ def _as_batch(model: nn.Module, signals: np.ndarray) -> torch.Tensor:
 
 
 @torch.no_grad()
-def reconstruct(model: nn.Module, signals: np.ndarray) -> np.ndarray:
+def reconstruct(model: Autoencoder, signals: np.ndarray) -> np.ndarray:
     """Scaled signals (n, length) -> reconstructions (n, length), in eval mode."""
     model.eval()
     return model(_as_batch(model, signals)).cpu().numpy()
 
 
 @torch.no_grad()
-def per_step_errors(model: nn.Module, signals: np.ndarray, kind: str = "mse") -> np.ndarray:
+def per_step_errors(model: Autoencoder, signals: np.ndarray, kind: str) -> np.ndarray:
     """Scaled signals (n, length) -> error at every time step (n, length), smoothed like the scores."""
     model.eval()
     return scoring_error(model, _as_batch(model, signals), kind).cpu().numpy()
 
 
 @torch.no_grad()
-def anomaly_scores(model: nn.Module, signals: np.ndarray, kind: str = "mse") -> np.ndarray:
+def anomaly_scores(model: Autoencoder, signals: np.ndarray, kind: str) -> np.ndarray:
     """Scaled signals (n, length) -> one score per signal (n,): the reconstruction error (VAE: or the negative ELBO)."""
     model.eval()
     return beat_scores(model, _as_batch(model, signals), kind).cpu().numpy().astype(np.float64)
 
 
 @torch.no_grad()
-def latent_codes(model: nn.Module, signals: np.ndarray) -> np.ndarray:
+def latent_codes(model: Autoencoder, signals: np.ndarray) -> np.ndarray:
     """Scaled signals (n, length) -> bottleneck codes (n, latent)."""
     model.eval()
     return model.encode(_as_batch(model, signals)).cpu().numpy()
@@ -112,3 +118,32 @@ def threshold_youden(y_true: np.ndarray, y_score: np.ndarray) -> float:
     fpr, tpr, thresholds = roc_curve(y_true, y_score)
     best = int(np.argmax(tpr[1:] - fpr[1:])) + 1  # index 0 is the +inf point
     return float(thresholds[best])
+
+
+@dataclass(frozen=True)
+class ThresholdStrategy:
+    """A named way to pick a threshold; `pick(train_scores, y_true, y_score, k=, percentile=)` returns it."""
+
+    label: str  # one line for menus and links, with the default option
+    peeks_at_test_labels: bool  # True: it reads the test labels (good for learning, too optimistic to report)
+    pick: Callable[..., float]
+
+
+THRESHOLD_STRATEGIES: dict[str, ThresholdStrategy] = {
+    "mean_std": ThresholdStrategy(
+        "Mean + 1 std of training errors", False, lambda train, y, s, *, k=1.0, percentile=95.0: threshold_mean_std(train, k=k)
+    ),
+    "percentile": ThresholdStrategy(
+        "95th percentile of training errors",
+        False,
+        lambda train, y, s, *, k=1.0, percentile=95.0: threshold_percentile(train, percentile=percentile),
+    ),
+    "best_f1": ThresholdStrategy("Best F1 on the test beats", True, lambda train, y, s, **_: threshold_best_f1(y, s)),
+    "youden": ThresholdStrategy("Best Youden's J (ROC)", True, lambda train, y, s, **_: threshold_youden(y, s)),
+}
+DEFAULT_THRESHOLD_STRATEGY = "mean_std"
+
+
+def suggested_threshold(train_scores: np.ndarray) -> float:
+    """The threshold a model starts with and saves: the default strategy (mean + 1 std), training scores only."""
+    return THRESHOLD_STRATEGIES[DEFAULT_THRESHOLD_STRATEGY].pick(train_scores, None, None)

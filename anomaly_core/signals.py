@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .config import BEAT_LENGTH
+
 MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_ABS_VALUE = 1e3  # ECG5000 values lie within about ±8
 
@@ -49,7 +51,7 @@ def _row_list(rows: np.ndarray) -> str:
     return shown + (f" and {rows.size - 5} more" if rows.size > 5 else "")
 
 
-def read_signals_csv(data: bytes, length: int = 140) -> SignalTable:
+def read_signals_csv(data: bytes, length: int = BEAT_LENGTH) -> SignalTable:
     """Parse CSV bytes: one beat per row of `length` values, optionally a first `label` column (UCR class)."""
     if len(data) > MAX_CSV_BYTES:
         raise ValueError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_CSV_BYTES // 2**20} MB")

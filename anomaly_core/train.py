@@ -13,6 +13,7 @@ from torch import nn
 
 from .config import TrainConfig
 from .data import EcgSplit
+from .model import Autoencoder
 from .scoring import beat_scores, elementwise_error
 
 DIVERGENCE_FACTOR = 3.0  # validation loss this many times the untrained model's counts as divergence
@@ -46,6 +47,14 @@ def available_device(name: str = "auto") -> tuple[torch.device, str | None]:
     return torch.device(name), None
 
 
+def configure_threads(threads: int = 1) -> None:
+    """Set torch's process-wide thread policy; call once at start-up (app, CLI), never per training.
+
+    One thread per training keeps tiny models fast and steady when several users share a few cores.
+    """
+    torch.set_num_threads(threads)
+
+
 def describe_devices() -> str:
     """One line for the UI: the GPU's name, or the CPU thread count."""
     if torch.cuda.is_available():
@@ -73,7 +82,7 @@ def _make_optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer
 class Trainer:
     """Owns the model's optimizer, step count and device copies of the data."""
 
-    def __init__(self, model: nn.Module, split: EcgSplit, cfg: TrainConfig) -> None:
+    def __init__(self, model: Autoencoder, split: EcgSplit, cfg: TrainConfig) -> None:
         if cfg.batch_size > len(split.x_train):
             raise ValueError(
                 f"batch_size: {cfg.batch_size} is larger than the {len(split.x_train)} training beats; "
@@ -82,14 +91,13 @@ class Trainer:
         self.device, self.device_notice = available_device(cfg.device)
         self.model, self.cfg = model.to(self.device), cfg
         self.optimizer = _make_optimizer(self.model, cfg)
-        self.extra_loss = getattr(self.model, "extra_loss", None)  # a family's own loss term (the VAE's KL), or None
-        self.generator = torch.Generator(device=self.device).manual_seed(cfg.seed)
+        self.generator = torch.Generator(device=self.device).manual_seed(cfg.seed)  # this run's only source of randomness
+        self.model.use_generator(self.generator)  # dropout and VAE sampling too: never the process-wide generator
         self.x_train = torch.from_numpy(split.x_train).to(self.device)
         self.x_val = torch.from_numpy(split.x_val).to(self.device)
         self.x_test = torch.from_numpy(split.x_test).to(self.device)
         self.epoch, self.steps, self.seconds = 0, 0, 0.0
         self.untrained_val_loss = float(self._errors(self.x_val).mean())
-        torch.manual_seed(cfg.seed)  # dropout draws from the global generator
 
     def _penalty(self) -> torch.Tensor | float:
         rate, kind = self.cfg.regularization_rate, self.cfg.regularizer
@@ -116,8 +124,9 @@ class Trainer:
             reconstruction = self.model(self._noisy(batch))
             loss = elementwise_error(reconstruction, batch, self.cfg.loss).mean()
             objective = loss + self._penalty()
-            if self.extra_loss is not None:
-                objective = objective + self.extra_loss()
+            extra = self.model.extra_loss()  # a family's own term (the VAE's KL), or None
+            if extra is not None:
+                objective = objective + extra
             self.optimizer.zero_grad(set_to_none=True)
             objective.backward()
             self.optimizer.step()

@@ -73,7 +73,7 @@ def run_autoencoder(cfg: ModelConfig, split: EcgSplit, seed: int, runs: Runs) ->
         pass
     train_s = time.perf_counter() - started
     started = time.perf_counter()
-    scores = anomaly_scores(trainer.model, split.x_test)
+    scores = anomaly_scores(trainer.model, split.x_test, "mse")
     runs.add(split, scores, train_s, _per_1000(time.perf_counter() - started, len(split.x_test)))
 
 

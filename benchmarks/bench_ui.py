@@ -17,7 +17,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from anomaly_core import DataConfig, ThresholdSweep, anomaly_scores, config_from_dict, load_ecg5000, load_model, make_split  # noqa: E402
+from anomaly_core import ThresholdSweep, anomaly_scores, load_ecg5000, load_model, make_split  # noqa: E402
 
 MOVES = 20
 SLIDER_KEY = "eval_threshold_slider"
@@ -27,8 +27,8 @@ SLIDER_LABEL = "Threshold (reconstruction error)"
 def default_sweep() -> ThresholdSweep:
     """The ready default model's sweep, computed here independently of the page."""
     saved = load_model(ROOT / "assets" / "default_model.safetensors", expected_length=140)
-    split = make_split(load_ecg5000(), config_from_dict(DataConfig, saved.info.get("data", {})))
-    scores = anomaly_scores(saved.model, split.x_test, saved.info.get("train", {}).get("loss", "mse"))
+    split = make_split(load_ecg5000(), saved.info.data)
+    scores = anomaly_scores(saved.model, split.x_test, saved.info.score_error)
     return ThresholdSweep(split.y_test, scores)
 
 

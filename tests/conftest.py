@@ -7,15 +7,25 @@ import tempfile
 from dataclasses import dataclass
 
 import pytest
-import torch
 
-from anomaly_core import DataConfig, EcgData, EcgSplit, ModelConfig, TrainConfig, Trainer, build_model, load_ecg5000, make_split
+from anomaly_core import (
+    DataConfig,
+    EcgData,
+    EcgSplit,
+    ModelConfig,
+    TrainConfig,
+    Trainer,
+    build_model,
+    configure_threads,
+    load_ecg5000,
+    make_split,
+)
 
 # Runs trained during the tests go to a fresh store (servers started by tests inherit it), never the developer's.
 os.environ["ANOMALY_LAB_DATA_DIR"] = tempfile.mkdtemp(prefix="anomaly-lab-test-runs-")
 os.environ.setdefault("ANOMALY_LAB_WORKERS", "2")
 
-torch.set_num_threads(1)  # tiny models: one thread is fastest and steady on a 2-core machine
+configure_threads()  # once, as the app and the CLI do: one thread per training
 
 
 @dataclass

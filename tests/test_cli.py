@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from anomaly_core import load_model
+from anomaly_core import anomaly_scores, load_model
 from anomaly_core.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,10 +39,32 @@ def trained_dir(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def mae_model_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cli_mae") / "model"
+    config = out.parent / "cfg.json"
+    config.write_text(json.dumps({"model": {"encoder_hidden": [32], "latent_size": 8}, "train": {"epochs": 2, "loss": "mae"}}))
+    assert main(["train", "--config", str(config), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_score_uses_the_error_the_model_was_trained_with(tmp_path, mae_model_dir, ecg) -> None:
+    csv = tmp_path / "beats.csv"
+    np.savetxt(csv, ecg.signals[:20], delimiter=",", fmt="%.9g")
+    result = cli("score", "--model", str(mae_model_dir), "--csv", str(csv))
+    assert result.returncode == 0, result.stderr
+    printed = np.array([float(line.split(",")[1]) for line in result.stdout.strip().splitlines()[1:]])
+    saved = load_model(mae_model_dir)
+    assert saved.info.score_error == "mae"
+    scaled = saved.scaler.transform(np.loadtxt(csv, delimiter=","))
+    np.testing.assert_allclose(printed, anomaly_scores(saved.model, scaled, "mae"), rtol=1e-5)
+    assert not np.allclose(printed, anomaly_scores(saved.model, scaled, "mse"), rtol=1e-2)
+
+
 def test_train_saves_a_model_with_its_summary(trained_dir) -> None:
     saved = load_model(trained_dir)
-    assert saved.config.encoder_hidden == (32,) and saved.info["epochs"] == 15
-    assert saved.info["auc"] > 0.95 and saved.info["threshold"] > 0
+    assert saved.config.encoder_hidden == (32,) and saved.info.epochs == 15
+    assert saved.info.auc > 0.95 and saved.info.threshold > 0
 
 
 def test_score_prints_scores_and_verdicts(tmp_path, trained_dir, ecg) -> None:

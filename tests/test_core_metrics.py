@@ -2,12 +2,16 @@
 
 import numpy as np
 import pytest
+from sklearn import metrics as sklearn_metrics
 from sklearn.metrics import average_precision_score, confusion_matrix, f1_score, roc_auc_score
 
 from anomaly_core import (
+    THRESHOLD_STRATEGIES,
     ThresholdSweep,
     average_precision,
+    flag_anomalies,
     roc_auc,
+    suggested_threshold,
     summarize_scores,
     threshold_best_f1,
     threshold_mean_std,
@@ -117,3 +121,30 @@ def test_verdict_calls_a_beat_as_the_sweep_counts_it(scored) -> None:
     at = ThresholdSweep(y, s).at(threshold)
     assert flagged == at.tp + at.fp
     assert verdict(threshold, threshold) == "Anomaly" and verdict(np.nextafter(threshold, 0), threshold) == "Normal"
+
+
+def test_threshold_at_fpr_is_the_lowest_that_keeps_the_false_positive_budget() -> None:
+    rng = np.random.default_rng(3)
+    y = np.r_[np.zeros(300, int), np.ones(60, int)]
+    s = np.round(np.r_[rng.random(300), rng.random(60) + 0.6], 2)  # rounded: many ties
+    sweep = ThresholdSweep(y, s)
+    threshold = sweep.threshold_at_fpr(0.05)
+    assert sweep.at(threshold).fpr <= 0.05 and np.mean(flag_anomalies(s[y == 0], threshold)) <= 0.05
+    lower = s[s < threshold].max()
+    assert sweep.at(lower).fpr > 0.05
+    fpr, tpr, _ = sklearn_metrics.roc_curve(y, s)
+    assert sweep.recall_at_fpr(0.05) == sweep.at(threshold).recall == pytest.approx(tpr[fpr <= 0.05].max())
+
+
+def test_the_strategy_registry_names_its_functions_and_which_peek_at_test_labels(scored, trained_default) -> None:
+    y, s = scored
+    train = trained_default.trainer.train_scores()
+    assert {name for name, strategy in THRESHOLD_STRATEGIES.items() if strategy.peeks_at_test_labels} == {"best_f1", "youden"}
+    picks = {name: strategy.pick(train, y, s, k=2.0, percentile=90.0) for name, strategy in THRESHOLD_STRATEGIES.items()}
+    assert picks == {
+        "mean_std": threshold_mean_std(train, k=2.0),
+        "percentile": threshold_percentile(train, percentile=90.0),
+        "best_f1": threshold_best_f1(y, s),
+        "youden": threshold_youden(y, s),
+    }
+    assert suggested_threshold(train) == threshold_mean_std(train, k=1.0)

@@ -5,8 +5,11 @@ import pytest
 import torch
 
 from anomaly_core import (
+    DataConfig,
     ModelConfig,
     ModelFileError,
+    ModelInfo,
+    TrainConfig,
     anomaly_scores,
     build_model,
     load_model,
@@ -19,20 +22,49 @@ from tests.model_files import with_metadata, write_pickle_exploit
 
 @pytest.fixture(scope="module")
 def saved_bytes(trained_default) -> bytes:
-    return model_to_bytes(trained_default.trainer.model, trained_default.split.scaler, {"threshold": 0.01})
+    return model_to_bytes(trained_default.trainer.model, trained_default.split.scaler, ModelInfo(threshold=0.01))
 
 
 def test_save_load_gives_identical_scores(tmp_path, trained_default) -> None:
     model, split = trained_default.trainer.model, trained_default.split
-    path = save_model(tmp_path / "run", model, split.scaler, {"auc": 0.99})
+    path = save_model(tmp_path / "run", model, split.scaler, ModelInfo(auc=0.99))
     assert path.name == "model.safetensors" and path.stat().st_size < 1_000_000
     loaded = load_model(tmp_path / "run", expected_length=140)
-    np.testing.assert_array_equal(anomaly_scores(loaded.model, split.x_test), anomaly_scores(model, split.x_test))
-    assert loaded.config == model.config and loaded.scaler == split.scaler and loaded.info == {"auc": 0.99}
+    np.testing.assert_array_equal(anomaly_scores(loaded.model, split.x_test, "mse"), anomaly_scores(model, split.x_test, "mse"))
+    assert loaded.config == model.config and loaded.scaler == split.scaler and loaded.info == ModelInfo(auc=0.99)
 
 
 def test_an_unchanged_rewrite_still_loads(saved_bytes) -> None:
-    assert model_from_bytes(with_metadata(saved_bytes, lambda header, meta: None)).info == {"threshold": 0.01}
+    assert model_from_bytes(with_metadata(saved_bytes, lambda header, meta: None)).info == ModelInfo(threshold=0.01)
+
+
+def test_the_score_error_and_the_rest_of_the_info_survive_a_round_trip(trained_default) -> None:
+    info = ModelInfo(score_error="mae", data=DataConfig(seed=3), train=TrainConfig(loss="mae"), epochs=7, threshold=0.2, auc=0.9)
+    model, scaler = trained_default.trainer.model, trained_default.split.scaler
+    assert model_from_bytes(model_to_bytes(model, scaler, info)).info == info
+
+
+@pytest.mark.parametrize(
+    ("old_info", "expected"),
+    [
+        (
+            {"epochs": 4, "train": {"loss": "mae"}, "data": {"seed": 2}},
+            ModelInfo(score_error="mae", epochs=4, data=DataConfig(seed=2)),
+        ),
+        ({"epochs": 4, "threshold": 0.5}, ModelInfo(epochs=4, threshold=0.5)),  # named no loss: trained with mse
+        ({}, ModelInfo()),
+    ],
+)
+def test_files_written_before_the_typed_info_read_as_they_were_meant(saved_bytes, old_info, expected) -> None:
+    def as_an_older_version_wrote_it(header, meta) -> None:
+        meta["info"] = old_info
+
+    assert model_from_bytes(with_metadata(saved_bytes, as_an_older_version_wrote_it)).info == expected
+
+
+def test_an_unknown_score_error_is_refused(saved_bytes) -> None:
+    with pytest.raises(ModelFileError, match="score_error"):
+        model_from_bytes(with_metadata(saved_bytes, lambda header, meta: meta["info"].update(score_error="huber")))
 
 
 @pytest.mark.parametrize(

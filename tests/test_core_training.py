@@ -46,11 +46,11 @@ def test_loss_falls_and_events_stream_per_epoch(trained_default) -> None:
 def test_shapes(trained_default) -> None:
     model, x = trained_default.trainer.model, trained_default.split.x_test[:7]
     assert reconstruct(model, x).shape == (7, 140)
-    assert per_step_errors(model, x).shape == (7, 140)
-    assert anomaly_scores(model, x).shape == (7,)
+    assert per_step_errors(model, x, "mse").shape == (7, 140)
+    assert anomaly_scores(model, x, "mse").shape == (7,)
     assert latent_codes(model, x).shape == (7, ModelConfig().latent_size)
-    assert anomaly_scores(model, x[0]).shape == (1,)
-    np.testing.assert_allclose(per_step_errors(model, x).mean(axis=1), anomaly_scores(model, x), rtol=1e-5)
+    assert anomaly_scores(model, x[0], "mse").shape == (1,)
+    np.testing.assert_allclose(per_step_errors(model, x, "mse").mean(axis=1), anomaly_scores(model, x, "mse"), rtol=1e-5)
 
 
 def test_abnormal_beats_score_higher(trained_default) -> None:
@@ -96,6 +96,20 @@ def test_stopping_the_iterator_early_leaves_the_model_in_eval_mode(small_split) 
             break
     assert not trainer.model.training and trainer.epoch == 2
     assert [e.epoch for e in trainer.fit(epochs=1)] == [3]
+
+
+def test_an_error_in_the_middle_of_an_epoch_leaves_the_model_in_eval_mode(small_split, monkeypatch) -> None:
+    """Every finished epoch ends in eval mode anyway; only the trainer's `finally` covers a stop inside one."""
+    trainer = Trainer(build_model(ModelConfig(dropout=0.2), 0), small_split, TrainConfig(epochs=2, batch_size=100, device="cpu"))
+
+    def interrupted() -> None:
+        assert trainer.model.training  # stopped while the weights are being trained
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(trainer.optimizer, "step", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        list(trainer.fit())
+    assert not trainer.model.training and trainer.epoch == 0
 
 
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
@@ -215,9 +229,9 @@ def test_batch_larger_than_the_data_is_refused_with_the_limit(small_split) -> No
 def test_scoring_refuses_wrong_lengths_and_nan(trained_default) -> None:
     model = trained_default.trainer.model
     with pytest.raises(ValueError, match="140"):
-        anomaly_scores(model, np.zeros((2, 100)))
+        anomaly_scores(model, np.zeros((2, 100)), "mse")
     with pytest.raises(ValueError, match="NaN"):
-        anomaly_scores(model, np.full((1, 140), np.nan))
+        anomaly_scores(model, np.full((1, 140), np.nan), "mse")
 
 
 def test_cuda_requested_without_cuda_falls_back_with_a_notice(small_split) -> None:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from anomaly_core import CLASS_NAMES, DataConfig, EcgData, make_split
-from ui.data.explore import BANDS_KEY, BEAT_KEY, CLASS_KEY, OVERLAY_KEY, beats_of_class, class_mean_std, class_table
-from ui.data.split import composition_summary, composition_table
+from ui.data.explore import BANDS_KEY, BEAT_KEY, CLASS_KEY, OVERLAY_KEY, beats_of_class
 from ui.presets import PRESETS
 from ui.settings import SETTINGS_KEY, LabSettings
 
@@ -110,20 +108,3 @@ def test_settings_that_cannot_be_split_get_a_warning(data_page: AppTest) -> None
     assert not data_page.exception
     assert "cannot be split" in data_page.warning[0].value and "choose at most" in data_page.warning[0].value
     assert "Scaling maps" in scaling_caption(data_page)  # the rest of the page still works
-
-
-def test_composition_table_counts_every_split_beat(ecg: EcgData) -> None:
-    split = make_split(ecg, DataConfig(test_size=500, abnormal_fraction=0.1, seed=3))
-    table = composition_table(split)
-    assert table["training"].sum() == len(split.x_train)
-    assert table["validation"].sum() == len(split.x_val) and table["validation"].iloc[1:].sum() == 0
-    assert table["test"].sum() == len(split.x_test) == 500
-    assert "(10% abnormal)" in composition_summary(split)
-
-
-def test_class_helpers_match_numpy(ecg: EcgData) -> None:
-    mean, std = class_mean_std(ecg, 3)
-    rows = ecg.signals[ecg.classes == 3]
-    np.testing.assert_allclose(mean, rows.mean(axis=0), rtol=1e-6)
-    np.testing.assert_allclose(std, rows.std(axis=0), rtol=1e-6)
-    assert list(class_table(ecg.classes)["share"]) == ["58.4%", "35.3%", "1.9%", "3.9%", "0.5%"]

@@ -12,7 +12,8 @@ import torch
 from safetensors import safe_open
 from sklearn.metrics import roc_auc_score
 
-from anomaly_core import DataConfig, ModelConfig, TrainConfig, anomaly_scores, config_from_dict, load_model, make_split
+from anomaly_core import DataConfig, ModelConfig, TrainConfig, anomaly_scores, load_model, make_split
+from anomaly_core.__main__ import main
 from ui import current_model as state
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,16 +42,16 @@ def test_checkpoint_records_the_make_model_command_configs() -> None:
     assert MAKE_MODEL in (ROOT / "Makefile").read_text()
     saved = load_model(CHECKPOINT, expected_length=140)
     assert saved.config == ModelConfig()
-    assert config_from_dict(DataConfig, saved.info["data"]) == DataConfig(seed=0)
-    assert config_from_dict(TrainConfig, saved.info["train"]) == TrainConfig(seed=0)
+    assert saved.info.data == DataConfig(seed=0)
+    assert saved.info.train == TrainConfig(seed=0)
 
 
 def test_ready_model_test_auc_is_at_least_098(ecg) -> None:
     ready = state.default_model()
     assert ready.is_default and ready.epochs == TrainConfig().epochs
     saved = load_model(CHECKPOINT, expected_length=140)
-    split = make_split(ecg, config_from_dict(DataConfig, saved.info["data"]))
-    scores = anomaly_scores(saved.model, split.x_test)
+    split = make_split(ecg, saved.info.data)
+    scores = anomaly_scores(saved.model, split.x_test, saved.info.score_error)
     auc = roc_auc_score(split.y_test, scores)
     assert auc >= 0.98
     assert ready.summary.auc == pytest.approx(auc, abs=1e-9)
@@ -68,6 +69,10 @@ def test_missing_checkpoint_is_trained_at_first_start_and_matches_the_shipped_on
         state.default_model.clear()
     assert missing.is_file()
     assert trained.summary.auc >= 0.98
+    assert load_model(missing).info.threshold == pytest.approx(trained.threshold)  # so `score` accepts it as is
+    csv = tmp_path / "beats.csv"
+    np.savetxt(csv, trained.scaler.inverse(trained.split.x_test[:3]), delimiter=",")
+    assert main(["score", "--model", str(missing), "--csv", str(csv)]) == 0
     shipped, regenerated = weights(CHECKPOINT), weights(missing)
     assert shipped.keys() == regenerated.keys()
     stale = [name for name in shipped if not torch.allclose(shipped[name], regenerated[name], atol=1e-3)]

@@ -226,7 +226,7 @@ def test_outcomes_and_figures_at_extreme_thresholds() -> None:
 
 def test_histogram_hatches_exactly_the_false_alarms_and_missed_beats(trained_default) -> None:
     split = trained_default.split
-    scores = anomaly_scores(trained_default.trainer.model, split.x_test)
+    scores = anomaly_scores(trained_default.trainer.model, split.x_test, "mse")
     sweep = ThresholdSweep(split.y_test, scores)
     thresholds = (0.0, float(scores.min()), float(np.median(scores)), sweep.best_f1()[0], float(scores.max()), 1.0)
     for threshold in thresholds:

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from anomaly_core import ModelFileError, anomaly_scores
+from anomaly_core import ModelConfig, ModelFileError, TrainConfig, Trainer, anomaly_scores, build_model, model_from_bytes
 from tests.model_files import write_pickle_exploit
-from ui.current_model import default_model
+from ui.current_model import ACTIVE_MODEL_KEY, default_model, make_active_model
 from ui.model_file import model_file_bytes, model_from_upload
+from ui.sidebar import UPLOAD_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,4 +52,34 @@ def test_the_card_follows_the_sessions_model() -> None:
     at.run()
     assert not at.exception
     assert any(m.value == "**Uploaded: other.safetensors**" for m in at.sidebar.markdown)
-    assert np.allclose(anomaly_scores(uploaded.model, ready.split.x_test[:3]), ready.test_scores[:3])
+    assert np.allclose(anomaly_scores(uploaded.model, ready.split.x_test[:3], "mse"), ready.test_scores[:3])
+
+
+@pytest.fixture(scope="module")
+def mae_model(default_split):
+    """A small model trained with MAE: it must be scored with MAE wherever it goes."""
+    cfg = TrainConfig(epochs=2, loss="mae", device="cpu")
+    trainer = Trainer(build_model(ModelConfig(encoder_hidden=(32,), latent_size=8)), default_split, cfg)
+    list(trainer.fit())
+    return make_active_model("MAE", trainer.model, default_split, trainer.cfg.loss, epochs=trainer.epoch)
+
+
+def assert_scored_as_mae(active, reference) -> None:
+    x = reference.split.x_test
+    assert active.loss == "mae"
+    np.testing.assert_allclose(active.test_scores, anomaly_scores(reference.model, x, "mae"), rtol=1e-6)
+    assert not np.allclose(active.test_scores, anomaly_scores(reference.model, x, "mse"))
+
+
+def test_an_mae_model_is_scored_as_mae_after_download_and_upload(mae_model) -> None:
+    assert_scored_as_mae(mae_model, mae_model)
+    assert model_from_bytes(model_file_bytes(mae_model)).info.score_error == "mae"
+    assert_scored_as_mae(model_from_upload("mae.safetensors", model_file_bytes(mae_model)), mae_model)
+
+
+def test_an_mae_model_uploaded_in_the_sidebar_is_scored_as_mae(mae_model) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    upload = ("mae.safetensors", model_file_bytes(mae_model), "application/octet-stream")
+    at.sidebar.file_uploader(key=UPLOAD_KEY).set_value(upload).run()
+    assert not at.exception
+    assert_scored_as_mae(at.session_state[ACTIVE_MODEL_KEY], mae_model)

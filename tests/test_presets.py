@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-import torch
 
 from anomaly_core import EcgData, EpochResult, Trainer, TrainingDiverged, build_model, make_split, roc_auc
 from ui.presets import PRESETS, Preset
@@ -20,7 +19,6 @@ class Outcome:
 
 def _train(preset: Preset, ecg: EcgData) -> Outcome:
     """Train a preset exactly as the Train page does (CPU, one thread), recording a divergence instead of raising."""
-    torch.set_num_threads(1)
     settings = preset.settings
     split = make_split(ecg, settings.data)
     train_cfg = dataclasses.replace(settings.train, device="cpu")

@@ -39,21 +39,21 @@ def _moving_average(rows: np.ndarray, window: int) -> np.ndarray:
 def test_window_one_is_the_plain_mean_squared_error(trained_default) -> None:
     model, x = _with_smoothing(trained_default.trainer.model, 1), trained_default.split.x_test[:50]
     expected = np.square(reconstruct(model, x) - x).mean(axis=1)
-    np.testing.assert_allclose(anomaly_scores(model, x), expected, rtol=1e-5)
+    np.testing.assert_allclose(anomaly_scores(model, x, "mse"), expected, rtol=1e-5)
 
 
 def test_a_window_averages_the_difference_over_neighbouring_steps(trained_default) -> None:
     model, x = trained_default.trainer.model, trained_default.split.x_test[:50]
     assert model.config.score_smoothing == 5
     expected = np.square(_moving_average(reconstruct(model, x) - x, 5))
-    np.testing.assert_allclose(per_step_errors(model, x), expected, rtol=1e-4, atol=1e-9)
-    np.testing.assert_allclose(anomaly_scores(model, x), expected.mean(axis=1), rtol=1e-4)
+    np.testing.assert_allclose(per_step_errors(model, x, "mse"), expected, rtol=1e-4, atol=1e-9)
+    np.testing.assert_allclose(anomaly_scores(model, x, "mse"), expected.mean(axis=1), rtol=1e-4)
 
 
 def test_smoothing_separates_abnormal_beats_better_on_ecg5000(trained_default) -> None:
     split, model = trained_default.split, trained_default.trainer.model
-    plain = roc_auc(split.y_test, anomaly_scores(_with_smoothing(model, 1), split.x_test))
-    smoothed = roc_auc(split.y_test, anomaly_scores(model, split.x_test))
+    plain = roc_auc(split.y_test, anomaly_scores(_with_smoothing(model, 1), split.x_test, "mse"))
+    smoothed = roc_auc(split.y_test, anomaly_scores(model, split.x_test, "mse"))
     assert smoothed > plain + 0.002, (plain, smoothed)
 
 
@@ -80,5 +80,5 @@ def test_a_file_saved_before_smoothing_existed_keeps_scoring_unsmoothed(trained_
 
     loaded = model_from_bytes(with_metadata(model_to_bytes(model, split.scaler), as_an_older_version_wrote_it))
     assert loaded.config.score_smoothing == 1
-    plain = anomaly_scores(_with_smoothing(model, 1), split.x_test)
-    np.testing.assert_array_equal(anomaly_scores(loaded.model, split.x_test), plain)
+    plain = anomaly_scores(_with_smoothing(model, 1), split.x_test, "mse")
+    np.testing.assert_array_equal(anomaly_scores(loaded.model, split.x_test, "mse"), plain)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
+from anomaly_core import anomaly_scores
 from anomaly_core.runs import EpochRecord, RunRecord, RunSettings
 from anomaly_core.runs.store import open_store
 from ui.current_model import ACTIVE_MODEL_KEY
@@ -97,6 +99,16 @@ def test_page_opens_with_default_settings_and_diagram() -> None:
     assert not at.error
     assert chart_keys(at) == {"network_diagram"}
     assert at.session_state[SETTINGS_KEY].model.encoder_hidden == (64, 32)
+
+
+def test_a_model_trained_with_mae_is_scored_with_mae() -> None:
+    at = open_train_page(w_epochs=2, w_layer_count=1, w_units_0=32, w_latent=8)
+    at.selectbox(key="w_loss").set_value("mae").run()
+    train(at)
+    model = at.session_state[ACTIVE_MODEL_KEY]
+    assert model.loss == "mae" and model.run_id is not None
+    np.testing.assert_allclose(model.test_scores, anomaly_scores(model.model, model.split.x_test, "mae"), rtol=1e-6)
+    assert not np.allclose(model.test_scores, anomaly_scores(model.model, model.split.x_test, "mse"))
 
 
 def test_train_with_chosen_widgets_gives_a_scored_current_model() -> None:
@@ -316,42 +328,6 @@ def test_an_unknown_or_tampered_session_starts_afresh_and_sees_no_runs() -> None
         assert "session in this address was not found" in texts(at.warning)
         assert at.session_state[TOKEN_KEY] != token and ACTIVE_MODEL_KEY not in at.session_state
         assert "My runs (0)" in str([e.label for e in at.sidebar.expander])
-
-
-def test_network_diagram_follows_the_config_and_counts_parameters() -> None:
-    from anomaly_core import ModelConfig, build_model, count_parameters
-    from ui.figures import ANOMALY_COLOR
-    from ui.train.network_diagram import diagram_columns, network_figure
-
-    cfg = ModelConfig(encoder_hidden=(100, 40, 20), latent_size=3)
-    assert diagram_columns(cfg) == [
-        ("input", 140), ("encoder", 100), ("encoder", 40), ("encoder", 20), ("bottleneck", 3),
-        ("decoder", 20), ("decoder", 40), ("decoder", 100), ("output", 140),
-    ]  # fmt: skip
-    figure = network_figure(cfg, count_parameters(build_model(cfg)))
-    assert f"{count_parameters(build_model(cfg)):,} parameters" in figure.layout.title.text
-    bottleneck = [trace for trace in figure.data if trace.marker.color == ANOMALY_COLOR]
-    assert len(bottleneck) == 1 and len(bottleneck[0].y) == 3  # three nodes, highlighted
-    assert [c for c in diagram_columns(ModelConfig(family="conv", conv_channels=(8, 16))) if c[0] == "encoder"] == [
-        ("encoder", 8),
-        ("encoder", 16),
-    ]
-
-
-def test_latent_projection_keeps_small_codes_and_reduces_wide_ones() -> None:
-    import numpy as np
-
-    from ui.train.charts import progress_text, project_latent
-
-    rng = np.random.default_rng(0)
-    codes = rng.normal(size=(200, 2))
-    assert np.array_equal(project_latent(codes)[0], codes)
-    wide = np.c_[10 * rng.normal(size=(200, 1)), 0.1 * rng.normal(size=(200, 7))]
-    points, description = project_latent(wide)
-    assert points.shape == (200, 2) and description.startswith("PCA of 8 units")
-    assert abs(np.corrcoef(points[:, 0], wide[:, 0])[0, 1]) > 0.99  # the first direction is the wide one
-    assert progress_text(10, 40, 0.5) == "Epoch 10/40 · about 15 s left"
-    assert progress_text(0, 40, None) == "Epoch 0/40"
 
 
 @pytest.mark.parametrize("family", ["vae", "conv", "lstm"])

@@ -13,14 +13,15 @@ from pathlib import Path
 
 import numpy as np
 import streamlit as st
-from torch import nn
 
 from anomaly_core import (
+    Autoencoder,
     DataConfig,
     EcgSplit,
     MinMaxScaler,
     ModelConfig,
     ModelFileError,
+    ModelInfo,
     SavedModel,
     ScoreSummary,
     ThresholdSweep,
@@ -28,14 +29,13 @@ from anomaly_core import (
     Trainer,
     anomaly_scores,
     build_model,
-    config_from_dict,
-    config_to_dict,
     load_model,
     save_model,
+    suggested_threshold,
     summarize_scores,
-    threshold_mean_std,
+    trained_info,
 )
-from ui.datasets import ecg_split
+from ui.datasets import ecg_data, ecg_split
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "assets" / "default_model.safetensors"
 ACTIVE_MODEL_KEY = "active_model"
@@ -48,10 +48,10 @@ class ActiveModel:
     """A model ready to score, with the split it was evaluated on and its precomputed scores."""
 
     name: str
-    model: nn.Module
+    model: Autoencoder
     scaler: MinMaxScaler
     split: EcgSplit
-    loss: str
+    loss: str  # the error it is scored with (ModelInfo.score_error)
     test_scores: np.ndarray
     train_scores: np.ndarray
     summary: ScoreSummary
@@ -65,6 +65,20 @@ class ActiveModel:
     def config(self) -> ModelConfig:
         return self.model.config
 
+    @property
+    def info(self) -> ModelInfo:
+        """What its model file records: score error, data split, epochs, threshold and test results."""
+        return ModelInfo(
+            score_error=self.loss,
+            data=self.split.config,
+            epochs=self.epochs,
+            train_seconds=self.train_seconds,
+            threshold=self.threshold,
+            auc=self.summary.auc,
+            average_precision=self.summary.average_precision,
+            best_f1_threshold=self.summary.best_f1_threshold,
+        )
+
     @cached_property
     def sweep(self) -> ThresholdSweep:
         """The test scores sorted once (built on first use): any threshold is then one binary search, no model call."""
@@ -73,7 +87,7 @@ class ActiveModel:
 
 def make_active_model(
     name: str,
-    model: nn.Module,
+    model: Autoencoder,
     split: EcgSplit,
     loss: str,
     *,
@@ -94,7 +108,7 @@ def make_active_model(
         test_scores=test_scores,
         train_scores=train_scores,
         summary=summarize_scores(split.y_test, test_scores),
-        threshold=threshold_mean_std(train_scores, k=1.0),
+        threshold=suggested_threshold(train_scores),
         epochs=epochs,
         train_seconds=train_seconds,
         is_default=is_default,
@@ -108,7 +122,7 @@ def _train_default_model() -> SavedModel:
     trainer = Trainer(build_model(ModelConfig()), split, TrainConfig(device="cpu"))
     for _ in trainer.fit():
         pass
-    info = {"epochs": trainer.epoch, "data": config_to_dict(DataConfig()), "train": config_to_dict(TrainConfig())}
+    info = trained_info(trainer, split)  # with a threshold, like `make model`'s file: `score` accepts it
     with contextlib.suppress(OSError):  # a read-only checkout still gets the model for this server's lifetime
         save_model(DEFAULT_MODEL_PATH, trainer.model, split.scaler, info)
     return SavedModel(trainer.model, ModelConfig(), split.scaler, info)
@@ -118,13 +132,13 @@ def _train_default_model() -> SavedModel:
 def default_model() -> ActiveModel:
     """The bundled ready model (weights only), shared read-only by every session."""
     try:
-        saved = load_model(DEFAULT_MODEL_PATH, expected_length=140)
+        saved = load_model(DEFAULT_MODEL_PATH, expected_length=ecg_data().signals.shape[1])
     except ModelFileError:
         saved = _train_default_model()
-    data_cfg = config_from_dict(DataConfig, saved.info.get("data", {}))
-    loss = saved.info.get("train", {}).get("loss", "mse")
-    epochs = int(saved.info.get("epochs", 0))
-    return make_active_model("Ready default model", saved.model, ecg_split(data_cfg), loss, epochs=epochs, is_default=True)
+    info = saved.info
+    return make_active_model(
+        "Ready default model", saved.model, ecg_split(info.data), info.score_error, epochs=info.epochs, is_default=True
+    )
 
 
 def active_model() -> ActiveModel:

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from anomaly_core import flag_anomalies
+
 NORMAL_COLOR = "#2a9d8f"
 ANOMALY_COLOR = "#e76f51"
 RECON_COLOR = "#264653"
@@ -100,7 +102,7 @@ def histogram_with_score(
 ) -> go.Figure:
     """The test-set error histogram with the threshold and one more score marked on it."""
     fig = error_histogram(scores, y_true, threshold, title="Where your beat falls among the test beats")
-    flagged = score >= threshold  # the metrics' convention
+    flagged = bool(flag_anomalies(score, threshold))
     color = ANOMALY_COLOR if flagged else NORMAL_COLOR
     side = "top right" if flagged else "top left"  # away from the threshold's own label
     fig.add_vline(x=score, line_width=3, line_color=color, annotation_text=label, annotation_position=side, annotation_yshift=-16)

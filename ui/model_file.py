@@ -4,39 +4,27 @@ from __future__ import annotations
 
 import math
 
-from anomaly_core import DataConfig, ModelFileError, config_from_dict, config_to_dict, model_from_bytes, model_to_bytes
-from anomaly_core.config import LOSSES
+from anomaly_core import ModelFileError, model_from_bytes, model_to_bytes
 from ui.current_model import ActiveModel, make_active_model
-from ui.datasets import ecg_split
+from ui.datasets import ecg_data, ecg_split
 
 
 def model_file_bytes(active: ActiveModel) -> bytes:
-    """The model with what it needs to be scored again: data split, loss, epochs and its test AUC."""
-    info = {
-        "epochs": active.epochs,
-        "auc": active.summary.auc,
-        "threshold": active.threshold,
-        "train": {"loss": active.loss},
-        "data": config_to_dict(active.split.config),
-    }
-    return model_to_bytes(active.model, active.scaler, info)
+    """The model with what it needs to be scored again: its ModelInfo (score error, data split, epochs, results)."""
+    return model_to_bytes(active.model, active.scaler, active.info)
 
 
 def model_from_upload(filename: str, data: bytes) -> ActiveModel:
     """Rebuild an uploaded model on its own data split; ModelFileError says why a file is refused."""
-    saved = model_from_bytes(data, expected_length=140)
+    saved = model_from_bytes(data, expected_length=ecg_data().signals.shape[1])  # the length of the data's beats
     try:
-        data_cfg = config_from_dict(DataConfig, saved.info.get("data", {}))
-        split = ecg_split(data_cfg)
-    except (ValueError, AttributeError) as error:
+        split = ecg_split(saved.info.data)
+    except ValueError as error:
         raise ModelFileError(f"the file's data settings are invalid: {error}") from None
-    loss = saved.info.get("train", {}).get("loss", "mse") if isinstance(saved.info.get("train"), dict) else "mse"
-    if loss not in LOSSES:
-        raise ModelFileError(f"the file names an unknown loss {loss!r}")
     same_scale = math.isclose(saved.scaler.minimum, split.scaler.minimum, abs_tol=1e-5) and math.isclose(
         saved.scaler.maximum, split.scaler.maximum, abs_tol=1e-5
     )
     if not same_scale:
         raise ModelFileError("the file's scaler does not match its data split (edited or made by another tool)")
-    epochs = saved.info.get("epochs", 0)
-    return make_active_model(f"Uploaded: {filename}", saved.model, split, loss, epochs=epochs if isinstance(epochs, int) else 0)
+    info = saved.info
+    return make_active_model(f"Uploaded: {filename}", saved.model, split, info.score_error, epochs=info.epochs)

@@ -9,9 +9,8 @@ import io
 from typing import Any
 
 import torch
-from torch import nn
 
-from ..model import build_model
+from ..model import Autoencoder, build_model
 from ..train import Trainer
 from .records import RunSpec
 
@@ -45,7 +44,7 @@ def restore_trainer(trainer: Trainer, data: bytes) -> None:
     trainer.untrained_val_loss = float(state["untrained_val_loss"])
 
 
-def model_from_checkpoint(spec: RunSpec, data: bytes) -> nn.Module:
+def model_from_checkpoint(spec: RunSpec, data: bytes) -> Autoencoder:
     """The checkpoint's model on the CPU, in eval mode, ready to score."""
     model = build_model(spec.model)
     model.load_state_dict(_load(data)["model"])

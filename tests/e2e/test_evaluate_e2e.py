@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from anomaly_core import DataConfig, ThresholdSweep, anomaly_scores, config_from_dict, load_ecg5000, load_model, make_split
+from anomaly_core import ThresholdSweep, anomaly_scores, load_ecg5000, load_model, make_split
 from harness.app_server import ROOT
 from tests.e2e.conftest import assert_healthy, open_page, screenshot
 
@@ -18,8 +18,8 @@ PRECISION_SHOWN = """([want]) => [...document.querySelectorAll('[data-testid="st
 def default_sweep() -> ThresholdSweep:
     """The ready default model's test sweep, computed here from the bundled file, apart from the app."""
     saved = load_model(ROOT / "assets" / "default_model.safetensors", expected_length=140)
-    split = make_split(load_ecg5000(), config_from_dict(DataConfig, saved.info.get("data", {})))
-    scores = anomaly_scores(saved.model, split.x_test, saved.info.get("train", {}).get("loss", "mse"))
+    split = make_split(load_ecg5000(), saved.info.data)
+    scores = anomaly_scores(saved.model, split.x_test, saved.info.score_error)
     return ThresholdSweep(split.y_test, scores)
 
 

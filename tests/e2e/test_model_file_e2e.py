@@ -22,5 +22,5 @@ def test_downloading_the_model_gives_a_loadable_weights_file(page, tmp_path: Pat
     download.value.save_as(path)
     saved = load_model(path, expected_length=140)
     ready = default_model()
-    np.testing.assert_allclose(anomaly_scores(saved.model, ready.split.x_test), ready.test_scores, rtol=1e-6)
+    np.testing.assert_allclose(anomaly_scores(saved.model, ready.split.x_test, "mse"), ready.test_scores, rtol=1e-6)
     assert_healthy(page)

@@ -29,8 +29,8 @@ def test_two_sessions_train_at_once_with_their_own_models(browser, app_url: str)
         click_settled(b, "train_button")  # while A is still training
         for page in (a, b):
             card = page.get_by_test_id("stSidebar")
-            expect(card.get_by_text("40 epochs · test AUC")).to_be_visible(timeout=90_000)  # trained by the workers
-            expect(card.locator("strong", has_text="Run 1")).to_be_visible()
+            expect(card.locator("strong", has_text="Run 1")).to_be_visible(timeout=90_000)  # trained by the workers
+            expect(card.get_by_text("40 epochs · test AUC")).to_be_visible()
         card_a = a.get_by_test_id("stSidebar").inner_text()
         card_b = b.get_by_test_id("stSidebar").inner_text()
         assert "140 → 64 → 32 → 1 → 32 → 64 → 140" in card_a

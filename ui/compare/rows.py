@@ -71,7 +71,7 @@ def compared_models() -> list[ActiveModel]:
 
 def unique_names(models: list[ActiveModel]) -> list[str]:
     """Model names, numbered where the same name appears more than once."""
-    counts, seen = Counter(m.name for m in models), Counter()
+    counts, seen = Counter(m.name for m in models), Counter[str]()
     names = []
     for model in models:
         seen[model.name] += 1

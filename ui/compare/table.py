@@ -9,11 +9,18 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from anomaly_core import DataConfig, ModelConfig
-from anomaly_core.data import CLASS_NAMES, NORMAL_CLASS
+from anomaly_core import (
+    CLASS_NAMES,
+    FPR_BUDGET,
+    NORMAL_CLASS,
+    SHORT_CLASS_NAMES,
+    DataConfig,
+    ModelConfig,
+    ThresholdSweep,
+    flag_anomalies,
+)
 
-MAX_FPR = 0.05
-SHORT_CLASS_NAMES = {2: "R-on-T PVC", 3: "PVC", 4: "SVPB or ectopic", 5: "unclassified"}
+ABNORMAL_SHORT_NAMES = {c: name for c, name in SHORT_CLASS_NAMES.items() if c != NORMAL_CLASS}
 # column -> True when higher is better
 METRIC_COLUMNS = {
     "ROC AUC": True,
@@ -107,21 +114,14 @@ def style_best(frame: pd.DataFrame) -> Styler:
     return frame.style.apply(highlight).format(formats, na_rep="—")
 
 
-def threshold_at_fpr(scores: np.ndarray, y_test: np.ndarray, max_fpr: float = MAX_FPR) -> float:
-    """The lowest threshold at which at most `max_fpr` of the normal beats score above it."""
-    normal = np.sort(np.asarray(scores)[np.asarray(y_test) == 0])[::-1]
-    allowed = int(np.floor(max_fpr * len(normal)))
-    return float(normal[min(allowed, len(normal) - 1)])
-
-
-def recall_by_class(scores: np.ndarray, y_test: np.ndarray, classes: np.ndarray, max_fpr: float = MAX_FPR) -> dict[int, float]:
-    """Share of each abnormal class scored above the threshold that keeps false positives at `max_fpr` (NaN: none in test)."""
+def recall_by_class(scores: np.ndarray, y_test: np.ndarray, classes: np.ndarray, max_fpr: float = FPR_BUDGET) -> dict[int, float]:
+    """Share of each abnormal class flagged at the threshold that keeps false positives at `max_fpr` (NaN: none in test)."""
     scores, classes = np.asarray(scores), np.asarray(classes)
-    threshold = threshold_at_fpr(scores, y_test, max_fpr)
+    threshold = ThresholdSweep(y_test, scores).threshold_at_fpr(max_fpr)  # the leaderboard's "recall @ 5% FPR" point
     recalls = {}
     for label in sorted(c for c in CLASS_NAMES if c != NORMAL_CLASS):
         members = scores[classes == label]
-        recalls[label] = float(np.mean(members > threshold)) if len(members) else float("nan")
+        recalls[label] = float(np.mean(flag_anomalies(members, threshold))) if len(members) else float("nan")
     return recalls
 
 
@@ -130,7 +130,7 @@ def per_class_frame(rows: Sequence[LeaderRow]) -> pd.DataFrame:
     table = {r.name: recall_by_class(r.scores, r.y_test, r.classes_test) for r in rows}
     frame = pd.DataFrame.from_dict(table, orient="index")
     counts = {label: int(np.sum(rows[0].classes_test == label)) for label in frame.columns} if rows else {}
-    frame.columns = [f"{label}: {SHORT_CLASS_NAMES[label]} ({counts[label]} beats)" for label in frame.columns]
+    frame.columns = [f"{label}: {ABNORMAL_SHORT_NAMES[label]} ({counts[label]} beats)" for label in frame.columns]
     return frame
 
 

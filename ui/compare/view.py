@@ -10,8 +10,8 @@ from anomaly_core import CLASS_NAMES, DataConfig
 from ui.compare.charts import pr_overlay, roc_overlay
 from ui.compare.rows import compared_models, rows_for_split, split_configs, unique_names
 from ui.compare.table import (
+    ABNORMAL_SHORT_NAMES,
     FAMILY_NOTES,
-    SHORT_CLASS_NAMES,
     LeaderRow,
     leaderboard_frame,
     per_class_frame,
@@ -95,7 +95,7 @@ def render_per_class(rows: Sequence[LeaderRow]) -> None:
     st.subheader("Which abnormal beats each model catches")
     st.caption(
         "Share of each abnormal class flagged when the threshold lets 5 % of normal test beats through as false alarms. "
-        + "; ".join(f"{SHORT_CLASS_NAMES[c]} = {CLASS_NAMES[c]}" for c in SHORT_CLASS_NAMES)
+        + "; ".join(f"{name} = {CLASS_NAMES[c]}" for c, name in ABNORMAL_SHORT_NAMES.items())
         + "."
     )
     st.dataframe(per_class_frame(rows).style.format("{:.0%}", na_rep="—"), width="stretch", placeholder="—")

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from anomaly_core import SHORT_CLASS_NAMES as SHORT_NAMES
 from ui.figures import ANOMALY_COLOR, NORMAL_COLOR, RECON_COLOR, style_figure
 
 CLASS_COLORS = {1: NORMAL_COLOR, 2: ANOMALY_COLOR, 3: "#8e44ad", 4: "#f4a261", 5: "#6c757d"}
-SHORT_NAMES = {1: "Normal", 2: "R-on-T PVC", 3: "PVC", 4: "SVPB or ectopic", 5: "Unclassified"}  # for axes and legends
 SPLIT_COLORS = {"training": RECON_COLOR, "validation": "#a8dadc", "test": "#e9c46a"}
 
 

@@ -40,7 +40,7 @@ def grid_image(frame: CanvasFrame, guide: np.ndarray | None = None) -> Image.Ima
     for value in range(math.ceil(frame.low), math.floor(frame.high) + 1):
         if value % 2:
             continue
-        y = float(frame.row_of(value))
+        y = float(frame.row_of(np.array(value)))
         pen.line([(0, y), (frame.width, y)], fill=AXIS_COLOR if value == 0 else GRID_COLOR, width=1)
         pen.text((3, y - 13 if y > 14 else y + 1), f"{value:+d}" if value else "0", fill=LABEL_COLOR, font=font)
     for step in range(0, frame.length + 1, 20):
@@ -60,7 +60,7 @@ def choose_test_beat(current: ActiveModel, key: str, *, allow_none: bool = False
     options = ([0] if allow_none else []) + sorted(int(c) for c in np.unique(classes_test))
     names = {0: "No guide", **{c: f"{c} · {CLASS_NAMES[c]}" for c in options if c}}
     label = "Guide beat drawn faintly behind" if allow_none else "Start from a test beat of class"
-    chosen = st.selectbox(label, options, format_func=names.get, key=f"{key}_class")
+    chosen = st.selectbox(label, options, format_func=names.__getitem__, key=f"{key}_class")
     if not chosen:
         return None, ""
     rows = np.flatnonzero(classes_test == chosen)

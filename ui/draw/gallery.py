@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from anomaly_core import CLASS_NAMES, SignalTable, read_signals_csv, verdict
 from ui.current_model import ActiveModel
@@ -71,7 +72,7 @@ def render_gallery(current: ActiveModel, threshold: float) -> None:
     right.button("Empty the gallery", key="draw_gallery_clear", on_click=lambda: gallery().clear())
 
 
-def _parsed_upload(uploaded: object, length: int) -> SignalTable | str:
+def _parsed_upload(uploaded: UploadedFile, length: int) -> SignalTable | str:
     """Read an uploaded CSV once per file (kept in the session); the error message when it is not usable."""
     cached = st.session_state.get(BULK_PARSED_KEY)
     if cached is not None and cached[0] == uploaded.file_id:

@@ -37,6 +37,7 @@ def render_draw_tab(current: ActiveModel, threshold: float) -> None:
 def render_bend_tab(current: ActiveModel, threshold: float) -> None:
     """A chosen test beat, bent by the sliders and scored live: no mouse needed."""
     beat, name = choose_test_beat(current, "draw_bend_beat")
+    assert beat is not None  # only the guide choice may be "none"
     edits = render_bend_controls(current.config.input_length)
     bent = apply_edits(beat, edits)
     changed = edits != BeatEdits()

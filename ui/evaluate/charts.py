@@ -7,10 +7,12 @@ calls and a named template cost 5-15 ms per figure, too much for charts redrawn 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
+from anomaly_core import flag_anomalies
 from ui.figures import ANOMALY_COLOR, NORMAL_COLOR, RECON_COLOR, THRESHOLD_COLOR
 
 PRECISION_COLOR = "#457b9d"
@@ -20,7 +22,7 @@ FALSE_ALARM_PATTERN = dict(shape="/", fgcolor="#114a43", solidity=0.35)
 
 
 def _layout(title: str, x: str, y: str, height: int = 360, **extra: object) -> dict:
-    layout = dict(
+    layout: dict[str, Any] = dict(
         title=dict(text=title),
         xaxis=dict(title=dict(text=x)),
         yaxis=dict(title=dict(text=y)),
@@ -55,7 +57,7 @@ def outcome_histogram(scores: np.ndarray, y_true: np.ndarray, threshold: float, 
     if edges[0] < line < edges[-1]:
         edges = np.union1d(edges, [line])
     centers, widths = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
-    flagged = scores >= threshold
+    flagged = flag_anomalies(scores, threshold)
     groups = (
         ((y_true == 0) & ~flagged, dict(name="normal", opacity=0.6, marker=dict(color=NORMAL_COLOR))),
         ((y_true == 0) & flagged, dict(name="false alarms (FP)", marker=dict(color=NORMAL_COLOR, pattern=FALSE_ALARM_PATTERN))),

@@ -12,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from anomaly_core import DEFAULT_THRESHOLD_STRATEGY as DEFAULT_STRATEGY
+from anomaly_core import THRESHOLD_STRATEGIES
 from ui.chosen_threshold import choose_threshold, threshold_choice
 from ui.current_model import ActiveModel
 from ui.evaluate.evaluation import Evaluation, build_evaluation, decimals_for, slider_bounds, strategy_threshold
-from ui.sharing.codec import DEFAULT_THRESHOLD as DEFAULT_STRATEGY
 from ui.sharing.codec import THRESHOLD_KEY as SHARED_STRATEGY_KEY
 
 CACHE_KEY = "eval_cache"
@@ -46,7 +47,7 @@ def setdefault_keys() -> None:
 def _starting_strategy() -> str:
     """The strategy a shared link or lesson chose for this session (mean + 1 std when none did)."""
     strategy = st.session_state.get(SHARED_STRATEGY_KEY, DEFAULT_STRATEGY)
-    return strategy if strategy in STRATEGY_LABELS else DEFAULT_STRATEGY
+    return strategy if strategy in THRESHOLD_STRATEGIES else DEFAULT_STRATEGY
 
 
 def evaluation_for(model: ActiveModel) -> Evaluation:

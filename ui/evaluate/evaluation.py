@@ -12,14 +12,13 @@ import pandas as pd
 
 from anomaly_core import (
     CLASS_NAMES,
+    THRESHOLD_STRATEGIES,
     Confusion,
     ThresholdSweep,
+    flag_anomalies,
     precision_recall_curve,
     reconstruct,
     roc_curve,
-    threshold_mean_std,
-    threshold_percentile,
-    threshold_youden,
 )
 from ui.current_model import ActiveModel
 
@@ -41,7 +40,6 @@ class Evaluation:
     curves: dict[str, np.ndarray]  # threshold, precision, recall, f1 (highest threshold first)
     best_threshold: float
     best: Confusion
-    youden_threshold: float
     class_scores: dict[int, np.ndarray]  # sorted test scores of each abnormal class
     order: np.ndarray  # test indices, most anomalous first
     beats: np.ndarray  # (n, length) test beats in original units
@@ -74,7 +72,6 @@ def build_evaluation(model: ActiveModel) -> Evaluation:
         curves=sweep.curves(),
         best_threshold=best_threshold,
         best=sweep.at(best_threshold),
-        youden_threshold=threshold_youden(y_true, scores),
         class_scores={c: np.sort(scores[classes == c]) for c in ABNORMAL_CLASSES},
         order=np.argsort(scores, kind="mergesort")[::-1],
         beats=model.scaler.inverse(model.split.x_test),
@@ -89,16 +86,11 @@ def _corners(fpr: np.ndarray, tpr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def strategy_threshold(evaluation: Evaluation, strategy: str, *, k: float = 1.0, percentile: float = 95.0) -> float:
-    """The threshold a named strategy picks: 'mean_std', 'percentile', 'best_f1' or 'youden'."""
-    if strategy == "mean_std":
-        return threshold_mean_std(evaluation.train_scores, k=k)
-    if strategy == "percentile":
-        return threshold_percentile(evaluation.train_scores, percentile=percentile)
-    if strategy == "best_f1":
-        return evaluation.best_threshold
-    if strategy == "youden":
-        return evaluation.youden_threshold
-    raise ValueError(f"strategy: {strategy!r} is not one of mean_std, percentile, best_f1, youden")
+    """The threshold a strategy of the core's registry picks for this evaluation's scores."""
+    if strategy not in THRESHOLD_STRATEGIES:
+        raise ValueError(f"strategy: {strategy!r} is not one of {', '.join(THRESHOLD_STRATEGIES)}")
+    pick = THRESHOLD_STRATEGIES[strategy].pick
+    return pick(evaluation.train_scores, evaluation.y_true, evaluation.scores, k=k, percentile=percentile)
 
 
 def per_class_recall(evaluation: Evaluation, threshold: float) -> pd.DataFrame:
@@ -123,7 +115,7 @@ def per_class_recall(evaluation: Evaluation, threshold: float) -> pd.DataFrame:
 
 def outcomes(y_true: np.ndarray, scores: np.ndarray, threshold: float) -> np.ndarray:
     """'TP', 'FP', 'TN' or 'FN' for each beat (n,) when scores >= threshold are flagged."""
-    flagged = np.asarray(scores) >= threshold
+    flagged = flag_anomalies(scores, threshold)
     truth = np.asarray(y_true) == 1
     return np.select([flagged & truth, flagged & ~truth, ~flagged & ~truth], ["TP", "FP", "TN"], default="FN")
 

@@ -6,6 +6,8 @@ and reads the precomputed `Evaluation` (no model call, no sort).
 
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 
 from anomaly_core import CLASS_NAMES, Confusion
@@ -25,7 +27,7 @@ SHOWN_KEY = "eval_shown_outcome"
 TABLE_KEY = "eval_sample_table"
 GALLERY_KEY = "eval_gallery_size"
 GALLERY_FIGURE_KEY = "eval_gallery_figure"
-CARDS = (
+CARDS: tuple[tuple[str, str, Literal["normal", "inverse"], str], ...] = (
     ("accuracy", "Accuracy", "normal", "(TP + TN) / all beats"),
     ("precision", "Precision", "normal", "TP / (TP + FP): of the flagged beats, the share truly abnormal"),
     ("recall", "Recall", "normal", "TP / (TP + FN): of the abnormal beats, the share flagged"),

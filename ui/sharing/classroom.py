@@ -71,7 +71,8 @@ def clean_lesson_text(text: str) -> str:
 
 def classroom_to_params(setup: ClassroomSetup) -> dict[str, str]:
     """A link's query parameters for `setup`, e.g. {"hide": "layers,optimizer", "lesson": "..."}."""
-    params = {name: ",".join(setup.groups_in(mode)) for mode, name in (("hidden", "hide"), ("locked", "lock"))}
+    names: tuple[tuple[ControlMode, str], ...] = (("hidden", "hide"), ("locked", "lock"))
+    params = {name: ",".join(setup.groups_in(mode)) for mode, name in names}
     return {name: value for name, value in (params | {"lesson": setup.lesson}).items() if value}
 
 
@@ -120,7 +121,8 @@ def render_lesson_card() -> None:
         st.subheader("Lesson")
         if setup.lesson:
             st.text(setup.lesson)
-        for mode, verb in (("hidden", "Hidden"), ("locked", "Locked")):
+        verbs: tuple[tuple[ControlMode, str], ...] = (("hidden", "Hidden"), ("locked", "Locked"))
+        for mode, verb in verbs:
             groups = setup.groups_in(mode)
             if groups:
                 st.caption(f"{verb} by the teacher: " + ", ".join(CONTROL_GROUPS[g].lower() for g in groups))

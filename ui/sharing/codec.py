@@ -16,20 +16,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from anomaly_core import DataConfig, ModelConfig, TrainConfig
+from anomaly_core import DEFAULT_THRESHOLD_STRATEGY as DEFAULT_THRESHOLD
+from anomaly_core import THRESHOLD_STRATEGIES, DataConfig, ModelConfig, TrainConfig
 from ui.presets import PRESETS
 from ui.settings import LabSettings
 from ui.sharing.classroom import CLASSROOM_PARAMS, ClassroomSetup, classroom_from_params, classroom_to_params
 from ui.train.limits import MAX_ENCODER_LAYERS, WIDGET_RANGES
 
-THRESHOLD_KEY = "threshold_strategy"
-THRESHOLD_STRATEGIES: dict[str, str] = {
-    "mean_std": "Mean + 1 std of training errors",
-    "percentile": "95th percentile of training errors",
-    "best_f1": "Best F1 on the test beats",
-    "youden": "Best Youden's J (ROC)",
-}  # the names the Evaluate page's strategy_threshold() understands
-DEFAULT_THRESHOLD = "mean_std"
+THRESHOLD_KEY = "threshold_strategy"  # a name from the core's THRESHOLD_STRATEGIES
 SECTIONS: dict[str, type] = {"model": ModelConfig, "train": TrainConfig, "data": DataConfig}
 NOT_SHARED = {("model", "input_length")}  # fixed by the data: ECG5000 beats have 140 values
 
@@ -58,7 +52,7 @@ class Param:
 def _kind(hint: Any) -> str | None:
     """How a config field's type is written in a link (None: not representable)."""
     optional = typing.get_origin(hint) in (types.UnionType, typing.Union) and type(None) in typing.get_args(hint)
-    base = next((arg for arg in typing.get_args(hint) if arg is not type(None)), None) if optional else hint
+    base: Any = next((arg for arg in typing.get_args(hint) if arg is not type(None)), None) if optional else hint
     simple = {int: "int", float: "float", str: "str", bool: "bool"}.get(base)
     if typing.get_origin(base) is tuple and typing.get_args(base)[0] is int:
         simple = "ints"

@@ -14,7 +14,7 @@ from streamlit.errors import StreamlitAPIException
 
 from anomaly_core import TrainConfig
 from ui.settings import LabSettings
-from ui.sharing.classroom import CONTROL_GROUPS, ClassroomSetup
+from ui.sharing.classroom import CONTROL_GROUPS, ClassroomSetup, ControlMode
 from ui.sharing.codec import SharedState, encode_params
 from ui.sharing.links import escape_markdown
 
@@ -27,12 +27,12 @@ class Lesson:
     state: SharedState
 
 
-def _only_open(*groups: str, locked: tuple[str, ...] = ()) -> dict[str, str]:
+def _only_open(*groups: str, locked: tuple[str, ...] = ()) -> dict[str, ControlMode]:
     """Leave `groups` open, lock `locked` and hide every other control group."""
     return {g: ("locked" if g in locked else "hidden") for g in CONTROL_GROUPS if g not in groups}
 
 
-def _lesson(key: str, title: str, question: str, settings: LabSettings, modes: dict[str, str], threshold: str) -> Lesson:
+def _lesson(key: str, title: str, question: str, settings: LabSettings, modes: dict[str, ControlMode], threshold: str) -> Lesson:
     return Lesson(key, title, question, SharedState(settings, threshold, ClassroomSetup(modes, question)))
 
 
@@ -77,7 +77,6 @@ LESSONS: tuple[Lesson, ...] = (
         "mean_std",
     ),
 )
-LESSONS_BY_KEY: dict[str, Lesson] = {lesson.key: lesson for lesson in LESSONS}
 
 
 def lesson_params(lesson: Lesson) -> dict[str, str]:

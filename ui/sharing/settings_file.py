@@ -10,10 +10,10 @@ import types
 import typing
 from typing import Any
 
-from anomaly_core import ModelConfig, config_from_dict, config_to_dict
+from anomaly_core import THRESHOLD_STRATEGIES, ModelConfig, config_from_dict, config_to_dict
 from ui.presets import PRESETS
 from ui.settings import LabSettings
-from ui.sharing.codec import DEFAULT_THRESHOLD, SECTIONS, THRESHOLD_STRATEGIES, check_page_limits
+from ui.sharing.codec import DEFAULT_THRESHOLD, SECTIONS, check_page_limits
 
 MAX_FILE_BYTES = 20_000
 FILE_FORMAT = "anomaly-lab-settings"
@@ -54,7 +54,7 @@ def _section_from_json(name: str, values: Any) -> Any:
             raise ShareFileError(f"{name}.{key}: {repr(value)[:40]} has the wrong type for this setting")
         check_page_limits(name, key, value)
     config = config_from_dict(cls, values)
-    if cls is ModelConfig and config.input_length != ModelConfig().input_length:
+    if isinstance(config, ModelConfig) and config.input_length != ModelConfig().input_length:
         raise ShareFileError(f"model.input_length: ECG5000 beats have {ModelConfig().input_length} values")
     return config
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from anomaly_core import THRESHOLD_STRATEGIES
 from ui.current_model import architecture_label
 from ui.presets import PRESETS
 from ui.settings import LabSettings, get_settings
@@ -16,7 +17,7 @@ from ui.sharing.classroom import (
     classroom_setup,
     clean_lesson_text,
 )
-from ui.sharing.codec import THRESHOLD_STRATEGIES, SharedState, encode_params
+from ui.sharing.codec import SharedState, encode_params
 from ui.sharing.lessons import train_page_link
 from ui.sharing.links import current_state, share_url
 
@@ -63,7 +64,7 @@ def render_teacher_page() -> None:
         "Threshold strategy on the Evaluate page",
         strategies,
         index=strategies.index(current_state().threshold_strategy),
-        format_func=THRESHOLD_STRATEGIES.__getitem__,
+        format_func=lambda name: THRESHOLD_STRATEGIES[name].label,
         key="teacher_threshold",
     )
     st.subheader("What learners may change")

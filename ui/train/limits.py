@@ -3,8 +3,9 @@ than the page can show. Each range sits inside the core's outer bounds (`anomaly
 
 from __future__ import annotations
 
-MAX_ENCODER_LAYERS = 6
-MAX_EPOCHS = 2000
+from anomaly_core.config import MAX_EPOCHS, MAX_LAYERS
+
+MAX_ENCODER_LAYERS = MAX_LAYERS  # the composer edits as many encoder layers as the core accepts
 MAX_SEED = 2**31 - 1
 MAX_DROPOUT = 0.5
 MAX_INPUT_NOISE = 0.5

@@ -35,7 +35,7 @@ def diagram_columns(cfg: Any) -> list[tuple[str, int]]:
 
     Sizes are units (dense, VAE), channels (conv) or LSTM units; families without a field leave its columns out.
     """
-    length = int(getattr(cfg, "input_length", 140))
+    length = int(cfg.input_length)
     encoder, decoder = _hidden_sizes(cfg)
     latent = getattr(cfg, "latent_size", None)
     columns = [("input", length), *(("encoder", u) for u in encoder)]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Literal
+
 import streamlit as st
 
 from anomaly_core.runs import RunRecord
@@ -21,11 +24,11 @@ def render_presets() -> None:
     locked = not presets_allowed()
     for column, preset in zip(st.columns(len(PRESETS)), PRESETS.values()):
         column.button(
-            preset.title, key=f"preset_{preset.key}", on_click=apply_preset, args=(preset.key,),
+            preset.title, key=f"preset_{preset.key}", on_click=apply_preset, args=(preset.key,),  # type: ignore[arg-type]  # its returned preset is unused
             disabled=is_training() or locked, width="stretch",
             help="Presets are off during a lesson: its settings are the teacher's." if locked else None,
         )  # fmt: skip
-    current = PRESETS.get(get_settings().preset)
+    current = PRESETS.get(get_settings().preset or "")
     if current is not None:
         st.info(f"**{current.title}.** {current.lesson}")
 
@@ -46,7 +49,7 @@ def render_out_of_date(run: RunRecord | None, settings: LabSettings) -> None:
 def render_transport(run: RunRecord | None, settings_ok: bool) -> None:
     """Train, Step, Stop, Reset and Continue, like TensorFlow Playground's."""
     training, trained = is_training(), run is not None and run.usable
-    buttons = [
+    buttons: list[tuple[str, str, Callable[[], None], bool, Literal["primary", "secondary"]]] = [
         ("Train", "train_button", start_training, training or not settings_ok, "primary"),
         ("Step", "step_button", step_training, training or not (settings_ok or trained), "secondary"),
         ("Stop", "stop_button", stop_training, not training, "secondary"),

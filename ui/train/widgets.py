@@ -31,4 +31,4 @@ def setting_widget(widget: Callable[..., Any], label: str, key: str, value: T, g
 
 def with_value(options: tuple[T, ...], value: T) -> list[T]:
     """The options of a select widget, with `value` added in sorted place when a preset uses another one."""
-    return sorted({*options, value}) if value not in options else list(options)
+    return sorted({*options, value}) if value not in options else list(options)  # type: ignore[type-var]  # numbers or text
