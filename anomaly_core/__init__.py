@@ -2,6 +2,7 @@
 
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
 from .data import CLASS_NAMES, EcgData, EcgSplit, MinMaxScaler, load_ecg5000, make_split
+from .detector import AnomalyDetector
 from .drawing import (
     BeatEdits,
     CanvasFrame,
@@ -39,6 +40,7 @@ from .signals import SignalTable, check_signals, read_signals_csv
 from .train import EpochResult, Trainer, TrainingDiverged, available_device, describe_devices
 
 __all__ = [
+    "AnomalyDetector",
     "CLASS_NAMES",
     "Confusion",
     "DataConfig",
