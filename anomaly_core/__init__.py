@@ -2,7 +2,6 @@
 
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
 from .data import CLASS_NAMES, EcgData, EcgSplit, MinMaxScaler, load_ecg5000, make_split
-from .detector import AnomalyDetector
 from .drawing import (
     BeatEdits,
     CanvasFrame,
@@ -94,3 +93,12 @@ __all__ = [
     "signal_from_image",
     "signal_from_points",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """AnomalyDetector loads on first use: it imports scikit-learn (~0.5 s), which the app's start does not need."""
+    if name == "AnomalyDetector":
+        from .detector import AnomalyDetector
+
+        return AnomalyDetector
+    raise AttributeError(f"module 'anomaly_core' has no attribute {name!r}")
