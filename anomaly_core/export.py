@@ -6,6 +6,7 @@ graph, so a caller needs only onnxruntime. The threshold and a summary travel as
 
 from __future__ import annotations
 
+import copy
 import logging
 import warnings
 from pathlib import Path
@@ -63,7 +64,7 @@ def onnx_bytes(saved: SavedModel) -> bytes:
     """The model as one self-contained ONNX file (weights inside) with a dynamic batch axis."""
     import onnx
 
-    graph = ScoringGraph(saved.model.cpu(), saved.scaler, score_kind(saved))
+    graph = ScoringGraph(copy.deepcopy(saved.model).cpu(), saved.scaler, score_kind(saved))  # the caller's model stays as it is
     example = torch.zeros(_EXAMPLE_BATCH, saved.config.input_length)
     exporter_log = logging.getLogger("torch.onnx")
     level = exporter_log.level

@@ -6,6 +6,7 @@ import math
 
 from anomaly_core import DataConfig, ModelFileError, config_from_dict, config_to_dict, model_from_bytes, model_to_bytes
 from anomaly_core.config import LOSSES
+from anomaly_core.export import onnx_bytes
 from ui.state import ActiveModel, ecg_split, make_active_model
 
 
@@ -19,6 +20,11 @@ def model_file_bytes(active: ActiveModel) -> bytes:
         "data": config_to_dict(active.split.config),
     }
     return model_to_bytes(active.model, active.scaler, info)
+
+
+def model_onnx_bytes(active: ActiveModel) -> bytes:
+    """The model as ONNX: raw beats in, anomaly scores out (scaler and score inside the graph)."""
+    return onnx_bytes(model_from_bytes(model_file_bytes(active)))
 
 
 def model_from_upload(filename: str, data: bytes) -> ActiveModel:

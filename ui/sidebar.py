@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from anomaly_core import ModelFileError
-from ui.model_file import model_file_bytes, model_from_upload
+from ui.model_file import model_file_bytes, model_from_upload, model_onnx_bytes
 from ui.state import ActiveModel, active_model, architecture_label, remember_trained_model, set_active_model
 
 UPLOAD_KEY = "model_upload"
@@ -32,6 +32,14 @@ def _render_model_file(current: ActiveModel) -> None:
         mime="application/octet-stream",
         key="model_download",
         help="Weights plus config, scaler and data split as JSON metadata (safetensors: no code inside).",
+    )
+    st.download_button(
+        "Download as ONNX",
+        data=lambda: model_onnx_bytes(current),  # exported on click (about a second)
+        file_name="anomaly-lab-model.onnx",
+        mime="application/octet-stream",
+        key="model_download_onnx",
+        help="Raw beats in, anomaly scores out: scaling and scoring are inside the graph. Run it with onnxruntime.",
     )
     upload = st.file_uploader("Use a model file", type=["safetensors"], key=UPLOAD_KEY)
     if upload is None or st.session_state.get(UPLOADED_ID_KEY) == upload.file_id:
