@@ -80,19 +80,17 @@ def create_app(saved: SavedModel, *, engine: str = "onnx", limits: ServeLimits |
         """Score beats sent as JSON (a list of beats, or {"beats", "threshold"}) or CSV (text/csv or a form upload)."""
         parsed = await _read_beats(request, length, limits)
         chosen = _choose_threshold(parsed.threshold, threshold, saved.info.get("threshold"))
-        scores = scorer(parsed.beats)
-        verdicts = [verdict(s, chosen).lower() for s in scores.tolist()]
-        return JSONResponse(
-            {
-                "scores": scores.tolist(),
-                "verdicts": verdicts,
-                "anomalies": int(np.sum(scores >= chosen)),
-                "threshold": chosen,
-                "engine": scorer.engine,
-            }
-        )
+        return _answer(scorer(parsed.beats), chosen, scorer.engine)
 
     return app
+
+
+def _answer(scores: np.ndarray, threshold: float, engine: str) -> JSONResponse:
+    """Scores, verdicts and the count of anomalies, as `python -m anomaly_core score` calls them."""
+    values = scores.tolist()
+    verdicts = [verdict(s, threshold).lower() for s in values]
+    body = {"scores": values, "verdicts": verdicts, "anomalies": verdicts.count("anomaly")}
+    return JSONResponse(body | {"threshold": threshold, "engine": engine})
 
 
 def model_summary(saved: SavedModel, engine: str, limits: ServeLimits) -> dict[str, Any]:
