@@ -54,6 +54,7 @@ from .signals import SignalTable, check_signals, read_signals_csv
 from .train import EpochResult, Trainer, TrainingDiverged, available_device, configure_threads, describe_devices
 
 __all__ = [
+    "AnomalyDetector",
     "Autoencoder",
     "CLASS_NAMES",
     "FPR_BUDGET",
@@ -119,3 +120,12 @@ __all__ = [
     "signal_from_image",
     "signal_from_points",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """AnomalyDetector loads on first use: it imports scikit-learn (~0.5 s), which the app's start does not need."""
+    if name == "AnomalyDetector":
+        from .detector import AnomalyDetector
+
+        return AnomalyDetector
+    raise AttributeError(f"module 'anomaly_core' has no attribute {name!r}")

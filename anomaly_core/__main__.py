@@ -1,4 +1,4 @@
-"""Command line: `python -m anomaly_core train|score`. Bad input: one line on stderr, exit code 2."""
+"""Command line: `python -m anomaly_core train|score|export|serve`. Bad input: one line on stderr, exit code 2."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--csv", type=Path, required=True, help="one beat per row (the model's input length), optional labels")
     score.add_argument("--threshold", type=float, help="override the model's saved threshold")
     score.add_argument("--out", type=Path, help="write scores and verdicts to this CSV instead of printing")
+    _add_export_and_serve(commands)
     return parser
 
 
@@ -122,12 +123,57 @@ def run_score(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- export and serve -------------------------------------------------------------------------------
+
+
+def _add_export_and_serve(commands: argparse._SubParsersAction) -> None:
+    export = commands.add_parser("export", help="write a saved model as ONNX: raw beats in, anomaly scores out")
+    export.add_argument("--model", type=Path, required=True, help="model folder or .safetensors file")
+    export.add_argument("--onnx", type=Path, required=True, help="the .onnx file to write")
+    serve = commands.add_parser("serve", help="score beats over HTTP: POST /score, GET /health, GET /model, /docs")
+    serve.add_argument("--model", type=Path, required=True, help="model folder or .safetensors file")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--engine", choices=("onnx", "torch"), default="onnx", help="onnx (default, faster) or torch")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the model as one ONNX file whose graph includes the scaler and the score."""
+    from .export import export_onnx
+
+    saved = load_model(args.model)
+    if args.onnx.suffix != ".onnx":
+        raise UsageError(f"--onnx: give a file name ending in .onnx, got {args.onnx}")
+    target = export_onnx(saved, args.onnx)
+    print(f"wrote {target} ({saved.config.family}, {saved.config.input_length} values per beat, dynamic batch)")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the model with uvicorn until interrupted."""
+    import torch
+    import uvicorn
+
+    from .serve import create_app
+
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port: choose 1 to 65535, got {args.port}")
+    torch.set_num_threads(1)  # one small model per request: a single thread is fastest and leaves cores to the server
+    app = create_app(load_model(args.model), engine=args.engine)
+    print(f"serving {args.model} with {args.engine} on http://{args.host}:{args.port} (docs at /docs)", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
+_COMMANDS = {"train": run_train, "score": run_score, "export": run_export, "serve": run_serve}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     configure_threads()
     try:
         args = _parser().parse_args(argv)
-        return run_train(args) if args.command == "train" else run_score(args)
+        return _COMMANDS[args.command](args)
     except (UsageError, ValueError) as error:  # ModelFileError is a ValueError
         print(f"error: {error}", file=sys.stderr)
         return 2

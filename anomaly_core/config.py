@@ -28,6 +28,7 @@ MAX_KERNEL = 15
 MAX_STRIDE = 4
 MAX_LSTM_LAYERS = 3
 MAX_SCORE_SMOOTHING = 31
+MIN_INPUT_LENGTH = 2  # a dense autoencoder works on any 2 or more values per row
 
 
 def _require(condition: bool, field: str, message: str) -> None:
@@ -101,7 +102,11 @@ class ModelConfig:
     def __post_init__(self) -> None:
         _require_choice(self.family, "family", FAMILIES)
         self._check_family_options()
-        _require(isinstance(self.input_length, int) and 8 <= self.input_length <= 4096, "input_length", "must be 8 to 4096")
+        _require(
+            isinstance(self.input_length, int) and MIN_INPUT_LENGTH <= self.input_length <= 4096,
+            "input_length",
+            f"must be {MIN_INPUT_LENGTH} to 4096",
+        )
         _check_layers(tuple(self.encoder_hidden), "encoder_hidden")
         if self.decoder_hidden is not None:
             _check_layers(tuple(self.decoder_hidden), "decoder_hidden")

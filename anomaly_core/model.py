@@ -164,7 +164,7 @@ class ConvAutoencoder(Autoencoder):
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """(batch, latent) -> (batch, length), cropped or padded at the end to exactly input_length."""
         cfg = self.config
-        h = self.expand(z).view(len(z), cfg.conv_channels[-1], cfg.conv_lengths[-1])  # (batch, channels, steps)
+        h = self.expand(z).view(z.shape[0], cfg.conv_channels[-1], cfg.conv_lengths[-1])  # (batch, channels, steps)
         return self.output(_fit_length(self.decoder(h).squeeze(1), cfg.input_length))
 
 def _fit_length(y: torch.Tensor, length: int) -> torch.Tensor:
@@ -189,13 +189,13 @@ class LstmAutoencoder(Autoencoder):
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """(batch, length) -> (batch, latent): the reader's last hidden state, projected"""
-        chunks = x.view(len(x), -1, self.config.lstm_chunk)  # (batch, steps / chunk, chunk)
+        chunks = x.view(x.shape[0], -1, self.config.lstm_chunk)  # (batch, steps / chunk, chunk)
         _, (hidden, _) = self.reader(chunks)
         return self.to_code(hidden[-1])
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """(batch, latent) -> (batch, length): the code and a 0..1 clock are fed at every chunk"""
-        cfg, batch = self.config, len(z)
+        cfg, batch = self.config, z.shape[0]
         steps = cfg.input_length // cfg.lstm_chunk
         clock = torch.linspace(0.0, 1.0, steps, device=z.device).expand(batch, steps).unsqueeze(2)  # (batch, steps, 1)
         inputs = torch.cat([z.unsqueeze(1).expand(-1, steps, -1), clock], dim=2)  # (batch, steps, latent + 1)

@@ -136,8 +136,16 @@ def _read_metadata(data: bytes) -> dict[str, Any]:
     except (ValueError, KeyError, TypeError):
         raise ModelFileError("not an Anomaly Lab model file: its metadata is missing or corrupted") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ModelFileError(f"unsupported model format {meta.get('format') if isinstance(meta, dict) else meta!r}")
+        raise ModelFileError(_format_problem(meta.get("format") if isinstance(meta, dict) else meta))
     return meta
+
+
+def _format_problem(found: object) -> str:
+    """Why a file's format is refused: a newer version says so plainly; anything else is unsupported."""
+    prefix, _, version = str(found).rpartition("/")
+    if prefix == FORMAT.rpartition("/")[0] and version.isdigit() and int(version) > int(FORMAT.rpartition("/")[2]):
+        return f"this model file has format {found}, newer than this Anomaly Lab reads ({FORMAT}); upgrade Anomaly Lab to load it"
+    return f"unsupported model format {found!r}"
 
 
 def model_from_bytes(data: bytes, *, expected_length: int | None = None) -> SavedModel:

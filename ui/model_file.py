@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from anomaly_core import ModelFileError, model_from_bytes, model_to_bytes
+from anomaly_core.export import onnx_bytes
 from ui.current_model import ActiveModel, make_active_model
 from ui.datasets import ecg_data, ecg_split
 
@@ -12,6 +13,11 @@ from ui.datasets import ecg_data, ecg_split
 def model_file_bytes(active: ActiveModel) -> bytes:
     """The model with what it needs to be scored again: its ModelInfo (score error, data split, epochs, results)."""
     return model_to_bytes(active.model, active.scaler, active.info)
+
+
+def model_onnx_bytes(active: ActiveModel) -> bytes:
+    """The model as ONNX: raw beats in, anomaly scores out (scaler and score inside the graph)."""
+    return onnx_bytes(model_from_bytes(model_file_bytes(active)))
 
 
 def model_from_upload(filename: str, data: bytes) -> ActiveModel:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from anomaly_core import ModelFileError
 from ui.current_model import ActiveModel, active_model, architecture_label, remember_trained_model, set_active_model
-from ui.model_file import model_file_bytes, model_from_upload
+from ui.model_file import model_file_bytes, model_from_upload, model_onnx_bytes
 from ui.my_runs import render_my_runs
 from ui.run_models import forget_current_run
 
@@ -35,6 +35,14 @@ def _render_model_file(current: ActiveModel) -> None:
         mime="application/octet-stream",
         key="model_download",
         help="Weights plus config, scaler and data split as JSON metadata (safetensors: no code inside).",
+    )
+    st.download_button(
+        "Download as ONNX",
+        data=lambda: model_onnx_bytes(current),  # exported on click (about a second)
+        file_name="anomaly-lab-model.onnx",
+        mime="application/octet-stream",
+        key="model_download_onnx",
+        help="Raw beats in, anomaly scores out: scaling and scoring are inside the graph. Run it with onnxruntime.",
     )
     upload = st.file_uploader("Use a model file", type=["safetensors"], key=UPLOAD_KEY)
     if upload is None or st.session_state.get(UPLOADED_ID_KEY) == upload.file_id:
