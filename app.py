@@ -3,6 +3,7 @@
 import streamlit as st
 
 from anomaly_core import configure_threads
+from ui.entry import app_run
 from ui.session_memory import adopt_settled_run, save_session, start_session
 from ui.sharing.classroom import render_lesson_card
 from ui.sharing.links import apply_link_params, render_link_notice
@@ -36,6 +37,7 @@ adopt_settled_run()  # a run that ended (even while the learner was away) become
 render_model_card()
 render_lesson_card()
 try:
-    navigation.run()
+    with app_run():
+        navigation.run()
 finally:
     save_session()  # settings, lesson, current model: in the store before the next reload can need them

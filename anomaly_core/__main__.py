@@ -15,6 +15,8 @@ from .data import load_ecg5000, make_split
 from .metrics import flag_anomalies, summarize_scores, verdict
 from .model import build_model
 from .persistence import load_model, save_model, trained_info
+from .runs.cli import add_runs_parser, run_runs
+from .runs.records import StoreError
 from .scoring import anomaly_scores
 from .signals import read_signals_csv
 from .train import Trainer, TrainingDiverged, configure_threads
@@ -44,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--threshold", type=float, help="override the model's saved threshold")
     score.add_argument("--out", type=Path, help="write scores and verdicts to this CSV instead of printing")
     _add_export_and_serve(commands)
+    add_runs_parser(commands)
     return parser
 
 
@@ -165,7 +168,7 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"train": run_train, "score": run_score, "export": run_export, "serve": run_serve}
+_COMMANDS = {"train": run_train, "score": run_score, "export": run_export, "serve": run_serve, "runs": run_runs}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         return _COMMANDS[args.command](args)
-    except (UsageError, ValueError) as error:  # ModelFileError is a ValueError
+    except (UsageError, ValueError, StoreError) as error:  # ModelFileError is a ValueError
         print(f"error: {error}", file=sys.stderr)
         return 2
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 import streamlit as st
 
@@ -113,3 +114,12 @@ def session_runs() -> list[RunRecord]:
         return service.store.list_runs(token)
     except StoreError:
         return []
+
+
+def switch_page(page: str, query_params: dict[str, str] | None = None) -> NoReturn:
+    """`st.switch_page` that keeps this session's token in the address (a page switch drops query parameters)."""
+    params = dict(query_params or {})
+    token = session_token()
+    if token is not None:
+        params[SESSION_PARAM] = token
+    st.switch_page(page, query_params=params)

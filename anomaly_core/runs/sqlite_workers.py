@@ -116,25 +116,24 @@ class SQLiteWorkerSide(SQLiteDatabase):
         return [record_from_row(r) for r in self._read(f"SELECT {RUN_COLUMNS} FROM runs ORDER BY created")]
 
     def prune(self) -> int:
-        """Delete settled runs beyond the retention limits, oldest first; returns how many went."""
-        limits = self.settings
+        """Delete settled runs beyond the retention limits (age, per session, per server), oldest first; how many went."""
+        limits, oldest = self.settings, time.time() - self.settings.max_age_days * DAY_SECONDS
         settled = "status NOT IN ('queued', 'training')"
+        doomed: list[str] = []
         with self._transaction() as db:
-            old = db.execute(
-                f"SELECT id FROM runs WHERE {settled} AND created < ?", (time.time() - limits.max_age_days * DAY_SECONDS,)
-            )
-            doomed = {r["id"] for r in old.fetchall()}
-            ranked = db.execute(
-                f"SELECT id FROM (SELECT id, status, ROW_NUMBER() OVER (PARTITION BY session ORDER BY created DESC) AS n, "
-                f"ROW_NUMBER() OVER (ORDER BY created DESC) AS total FROM runs) WHERE {settled} AND (n > ? OR total > ?)",
-                (limits.runs_per_session, limits.runs_total),
-            )
-            doomed |= {r["id"] for r in ranked.fetchall()}
-            for run_id in doomed:
-                db.execute("DELETE FROM epochs WHERE run_id = ?", (run_id,))
-                db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
-            db.execute("DELETE FROM sessions WHERE updated < ? AND token NOT IN (SELECT session FROM runs)",
-                       (time.time() - limits.max_age_days * DAY_SECONDS,))  # fmt: skip
+            for query, args in (
+                (f"SELECT id FROM runs WHERE {settled} AND created < ?", (oldest,)),
+                (f"SELECT id FROM (SELECT id, status, ROW_NUMBER() OVER (PARTITION BY session ORDER BY created DESC) AS n "
+                 f"FROM runs) WHERE {settled} AND n > ?", (limits.runs_per_session,)),
+                (f"SELECT id FROM (SELECT id, status, ROW_NUMBER() OVER (ORDER BY created DESC) AS n FROM runs) "
+                 f"WHERE {settled} AND n > ?", (limits.runs_total,)),
+            ):  # fmt: skip  each limit counts what the previous ones left
+                ids = [r["id"] for r in db.execute(query, args).fetchall()]
+                for run_id in ids:
+                    db.execute("DELETE FROM epochs WHERE run_id = ?", (run_id,))
+                    db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+                doomed += ids
+            db.execute("DELETE FROM sessions WHERE updated < ? AND token NOT IN (SELECT session FROM runs)", (oldest,))
         for run_id in doomed:
             self._checkpoint_path(run_id).unlink(missing_ok=True)
         return len(doomed)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui.presets import PRESETS, apply_preset
+from ui.runs import switch_page
 
 STEP_KEY = "home_demo_step"
 GO_KEY = "home_demo_go"
@@ -89,7 +90,7 @@ def open_pending_demo_page() -> None:
     """Switch to the page a demo button asked for (call first, before the page draws anything)."""
     pending_page = st.session_state.pop(PENDING_PAGE_KEY, None)
     if pending_page is not None:
-        st.switch_page(pending_page)
+        switch_page(pending_page)
 
 
 def render_demo() -> None:

@@ -8,6 +8,7 @@ from anomaly_core import available_device
 from anomaly_core.runs import RunRecord
 from ui.current_model import ActiveModel, active_model
 from ui.run_models import model_for_run
+from ui.runs import switch_page
 from ui.train.live import RunCharts, draw_latent, draw_loss, draw_scores, run_charts
 
 
@@ -69,7 +70,7 @@ def render_results(run: RunRecord | None) -> None:
     if result is not None:
         render_summary_cards(run, result)
         if st.button("Evaluate this model →", key="open_evaluate"):
-            st.switch_page("pages/evaluate.py")
+            switch_page("pages/evaluate.py")
     charts = run_charts(run)
     left, right = st.columns(2)
     with left:
