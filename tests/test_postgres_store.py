@@ -64,3 +64,13 @@ def test_a_database_from_a_newer_app_is_refused(postgres_url: str, tmp_path: Pat
         admin.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION + 1,))
     with pytest.raises(StoreError, match="newer Anomaly Lab"):
         open_store(store_settings(tmp_path, postgres_url))
+
+
+def test_the_app_serves_the_ready_model_while_the_database_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv(DATABASE_URL_ENV, f"postgresql://lab@127.0.0.1:{free_port()}/runs")
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert any("Runs cannot be kept right now" in e.value and "cannot be reached" in e.value for e in at.error)
+    assert "Ready model: test AUC" in [m.label for m in at.metric]  # the ready model still scores beats
