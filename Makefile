@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+REPLICAS ?= 3
+WORKSHOP_PORT ?= 8500
 
-.PHONY: run test browser lint bench model
+.PHONY: run test browser lint bench model workshop workshop-status workshop-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +41,14 @@ bench: $(VENV)/.dev-installed
 
 model: $(VENV)/.app-installed
 	$(BIN)/python -m anomaly_core train --seed 0 --quiet --out assets/default_model.safetensors
+
+# A local workshop stack (README "Running it for a workshop"): PostgreSQL, REPLICAS app servers, nginx on
+# 127.0.0.1:$(WORKSHOP_PORT); every process is recorded in .workshop/stack.json and stopped by PID.
+workshop: $(VENV)/.app-installed
+	$(BIN)/python -m deploy.workshop start --replicas $(REPLICAS) --port $(WORKSHOP_PORT)
+
+workshop-status:
+	$(BIN)/python -m deploy.workshop status
+
+workshop-stop:
+	$(BIN)/python -m deploy.workshop stop

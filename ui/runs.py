@@ -44,7 +44,7 @@ def run_service() -> RunService | None:
     """The server's runs, or None (with the reason kept for `store_problem`) when the store cannot open."""
     try:
         settings = RunSettings.from_env()
-        return _start_service(repr(settings), settings)
+        return _start_service(f"{settings!r} {settings.database_url}", settings)  # repr hides the URL
     except (StoreError, ValueError) as error:
         st.session_state[PROBLEM_KEY] = str(error)
         return None

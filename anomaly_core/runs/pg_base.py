@@ -1,0 +1,121 @@
+"""PostgreSQL plumbing of the run store: a small connection pool, transactions, clear errors, rows to records."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import DictRow, dict_row
+
+from .pg_schema import migrate
+from .records import EpochRecord, RunRecord, RunSpec, StoreError, row_metrics
+from .settings import RunSettings
+
+NOW = "extract(epoch from clock_timestamp())"  # the database's clock: replicas on several hosts agree on it
+CONNECT_TIMEOUT_SECONDS = 5
+MAX_IDLE_CONNECTIONS = 8
+RUN_COLUMNS = (
+    "id, session, name, spec, status, target_epochs, epochs, message, train_seconds, device, metrics, stop_requested, "
+    "created, updated"
+)
+Connection = psycopg.Connection[DictRow]
+
+
+def describe_url(url: str) -> str:
+    """`host:port/dbname` of a database URL, never its password (for messages)."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.Error:
+        return "the database URL (it cannot be parsed)"
+    return f"{parts.get('host', 'localhost')}:{parts.get('port', 5432)}/{parts.get('dbname', '')}"
+
+
+def record_from_row(row: DictRow) -> RunRecord:
+    return RunRecord(
+        id=row["id"], session=row["session"], name=row["name"], spec=RunSpec.from_json(row["spec"]), status=row["status"],
+        target_epochs=row["target_epochs"], epochs=row["epochs"], message=row["message"],
+        train_seconds=row["train_seconds"], device=row["device"], metrics=row_metrics(row["metrics"]),
+        stop_requested=bool(row["stop_requested"]), created=row["created"], updated=row["updated"],
+    )  # fmt: skip
+
+
+def epoch_from_row(row: DictRow) -> EpochRecord:
+    blob = row["test_scores"]
+    scores = None if blob is None else np.frombuffer(bytes(blob), dtype=np.float32).astype(np.float64)
+    return EpochRecord(
+        row["epoch"], row["steps"], row["train_loss"], row["val_loss"], row["seconds"], row["eval_seconds"], scores
+    )
+
+
+class PostgresDatabase:
+    """Connections to the runs database (autocommit, pooled across threads), upgraded on open."""
+
+    def __init__(self, settings: RunSettings) -> None:
+        if not settings.database_url:
+            raise StoreError("no database URL: set ANOMALY_LAB_DATABASE_URL to postgresql://user@host:port/dbname")
+        self.settings, self.url = settings, settings.database_url
+        self.where = describe_url(self.url)
+        self._idle: list[Connection] = []
+        self._lock = threading.Lock()
+        with self._connection() as db:
+            migrate(db)
+
+    def _connect(self) -> Connection:
+        try:
+            return psycopg.connect(self.url, autocommit=True, row_factory=dict_row, connect_timeout=CONNECT_TIMEOUT_SECONDS)
+        except psycopg.Error as error:
+            raise StoreError(
+                f"the runs database at {self.where} cannot be reached ({str(error).strip().splitlines()[-1]}); "
+                "start PostgreSQL or unset ANOMALY_LAB_DATABASE_URL to keep runs in SQLite"
+            ) from None
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        """A pooled connection; a broken one is closed and the idle ones dropped (they likely broke too)."""
+        with self._lock:
+            db = self._idle.pop() if self._idle else None
+        db = db if db is not None and not db.closed else self._connect()
+        try:
+            yield db
+        except psycopg.OperationalError as error:
+            db.close()
+            self._drop_idle()
+            raise StoreError(f"the connection to the runs database at {self.where} was lost ({error}); try again") from None
+        except psycopg.Error as error:
+            raise StoreError(f"the runs database could not do this ({error})") from None
+        finally:
+            self._release(db)
+
+    def _release(self, db: Connection) -> None:
+        """Keep an idle, healthy connection for the next call; close the rest."""
+        healthy = not db.closed and db.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        with self._lock:
+            if healthy and len(self._idle) < MAX_IDLE_CONNECTIONS:
+                self._idle.append(db)
+                return
+        db.close()
+
+    def _drop_idle(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for db in idle:
+            db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """One transaction: all of it is written or none of it (a lost connection rolls it back)."""
+        with self._connection() as db, db.transaction():
+            yield db
+
+    def _read(self, sql: str, args: Sequence[Any] = ()) -> list[DictRow]:
+        with self._connection() as db:
+            return db.execute(sql, args).fetchall()
+
+    def close(self) -> None:
+        """Close the idle connections (those in use close when returned)."""
+        self._drop_idle()
