@@ -164,14 +164,15 @@ def check_scores_finite(model: Autoencoder, score_error: str) -> None:
         raise ModelFileError("this model's scores overflow (its weights are far too large); use a model trained in Anomaly Lab")
 
 
-def _file_path(path: str | Path) -> Path:
+def model_file_path(path: str | Path) -> Path:
+    """The file a model path means: a folder (or a name without suffix) gets model.safetensors inside."""
     path = Path(path)
     return path / MODEL_FILENAME if path.is_dir() or not path.suffix else path
 
 
 def save_model(path: str | Path, model: Autoencoder, scaler: MinMaxScaler, info: ModelInfo | None = None) -> Path:
     """Write the model to `path` (a .safetensors file, or a folder that gets model.safetensors)."""
-    target = _file_path(path)
+    target = model_file_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(model_to_bytes(model, scaler, info))
     return target
@@ -179,7 +180,7 @@ def save_model(path: str | Path, model: Autoencoder, scaler: MinMaxScaler, info:
 
 def load_model(path: str | Path, *, expected_length: int | None = None) -> SavedModel:
     """Load a model written by `save_model`; ModelFileError when missing or invalid."""
-    target = _file_path(path)
+    target = model_file_path(path)
     if not target.is_file():
         raise ModelFileError(f"no model file at {target}")
     try:
