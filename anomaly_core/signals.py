@@ -63,7 +63,7 @@ def read_signals_csv(data: bytes, length: int = BEAT_LENGTH) -> SignalTable:
     check_row_lengths(data)
     try:
         table = pd.read_csv(io.BytesIO(data), header=None, sep=None, engine="python")
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError, csv.Error) as error:
         raise ValueError(f"could not read the file as CSV: {str(error).splitlines()[0]}") from None
     first = str(table.iat[0, 0]).strip().lower()
     has_header = first == "label" or not _is_number(first)
