@@ -3,7 +3,7 @@
 import streamlit as st
 
 from anomaly_core import configure_threads
-from ui.entry import app_run
+from ui.model_guard import run_page
 from ui.session_memory import adopt_settled_run, save_session, start_session
 from ui.sharing.classroom import render_lesson_card
 from ui.sharing.links import apply_link_params, render_link_notice
@@ -37,7 +37,6 @@ adopt_settled_run()  # a run that ended (even while the learner was away) become
 render_model_card()
 render_lesson_card()
 try:
-    with app_run():
-        navigation.run()
+    run_page(navigation)  # a page that fails on the learner's own model says so and offers the ready model
 finally:
     save_session()  # settings, lesson, current model: in the store before the next reload can need them

@@ -181,7 +181,8 @@ class Trainer:
             self.steps = steps_before
             raise TrainingDiverged(
                 f"Training diverged in epoch {self.epoch + 1}: {problem}. "
-                f"The learning rate {self.cfg.learning_rate:g} is too high; try 0.001 to 0.01. "
+                f"The learning rate {self.cfg.learning_rate:g} is too high for this model; "
+                f"try {self.cfg.learning_rate / 10:.2g} (a tenth of it) or lower. "
                 f"The weights from epoch {self.epoch} were kept."
             )
         self.epoch += 1

@@ -3,37 +3,24 @@
 Streamlit runs the first script after a server start in its old `pages/`-folder mode, and stays in it
 until some run calls `st.navigation`. A lesson link such as `/train?...` opened first would then run
 `pages/train.py` alone: no session token, no sidebar card, no link settings. That mode is one switch for the
-whole server, so a session cannot tell from it whether its own run came through app.py. app.py therefore marks
-the runs it makes (`app_run`), and a page run without the mark reruns once, which goes through app.py.
+whole server, and other sessions may have run a page alone before one of them switched it off; so a session
+that has no token yet (app.py never ran for it) reruns once too, which goes through app.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-APP_RUN_KEY = "app_entry_running"  # True while app.py runs the page
+from ui.runs import TOKEN_KEY
+
 RERUN_KEY = "app_entry_rerun"  # this session already reran once to get through app.py
 
 
-@contextmanager
-def app_run() -> Iterator[None]:
-    """app.py: mark the page run it makes (the page then knows it came through app.py)."""
-    st.session_state[APP_RUN_KEY] = True
-    try:
-        yield
-    finally:
-        st.session_state[APP_RUN_KEY] = False
-
-
 def ensure_app_entry() -> None:
-    """Rerun through app.py when this page runs alone (old pages-folder mode, or a run that started in it)."""
-    if st.session_state.get(APP_RUN_KEY):
-        return
-    if PagesManager.uses_pages_directory or not st.session_state.get(RERUN_KEY):
+    """Rerun through app.py when this page runs alone (old pages-folder mode, or a session app.py never saw)."""
+    never_through_app = st.session_state.get(TOKEN_KEY) is None and not st.session_state.get(RERUN_KEY)
+    if PagesManager.uses_pages_directory or never_through_app:
         PagesManager.uses_pages_directory = False
         st.session_state[RERUN_KEY] = True  # once: a page run alone on purpose (a test) then draws as it is
         st.rerun()
