@@ -5,6 +5,7 @@ import streamlit as st
 from ui.sharing.classroom import render_lesson_card
 from ui.sharing.links import apply_link_params, render_link_notice
 from ui.sidebar import render_model_card
+from ui.tour import open_pending_tour_page, render_tour_bar
 
 st.set_page_config(page_title="Anomaly Lab", page_icon="🫀", layout="wide")
 
@@ -18,8 +19,10 @@ pages = [
     st.Page("pages/teacher.py", title="Teacher", icon="🧑‍🏫"),
 ]
 navigation = st.navigation(pages)
+open_pending_tour_page()  # a tour button asked for the next step's page
 apply_link_params()  # a shared or lesson link replaces the settings before the page reads them
 render_link_notice()
 render_model_card()
 render_lesson_card()
+render_tour_bar()
 navigation.run()

@@ -141,7 +141,7 @@ def test_a_lesson_link_opens_its_setup_on_the_train_page() -> None:
     assert at.session_state[SETTINGS_KEY] == lesson.state.settings
     at.switch_page("pages/train.py").run()
     shown = widgets_by_key(at)
-    assert shown["w_learning_rate"].value == 10.0 and not shown["w_learning_rate"].disabled
+    assert shown["w_learning_rate"].value == 3.0 and not shown["w_learning_rate"].disabled
     assert shown["w_optimizer"].disabled and "w_epochs" in shown and "w_units_0" not in shown
 
 

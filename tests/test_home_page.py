@@ -1,7 +1,8 @@
-"""Home page under AppTest on the real ready model: headline AUC, every beat choice, the threshold, the guided demo."""
+"""Home page under AppTest on the real ready model: headline AUC, every beat choice, the threshold, the tour."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -9,8 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from anomaly_core import CLASS_NAMES, Confusion, ThresholdSweep, verdict
-from ui.current_model import default_model
-from ui.home.demo import DEMO_STEPS, STEP_KEY
+from ui.current_model import ACTIVE_MODEL_KEY, default_model
 from ui.home.inference import (
     BEAT_KINDS,
     CLASS_KEY,
@@ -28,6 +28,7 @@ from ui.home.inference import (
 from ui.home.intro import INTRO_TAB_KEY, INTRO_TABS, confusion_table, typical_beat
 from ui.presets import PRESETS
 from ui.settings import SETTINGS_KEY, LabSettings
+from ui.tour import DONE, STEP_KEY, TOUR_STEPS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -176,34 +177,56 @@ def test_error_details_open_on_demand(home: AppTest) -> None:
     assert any(hint in c.value for c in home.caption)
 
 
-@pytest.mark.parametrize("number", range(len(DEMO_STEPS)))
-def test_demo_step_opens_its_page_with_its_preset(home: AppTest, number: int) -> None:
-    step = DEMO_STEPS[number]
+def test_start_the_tour_opens_step_one_with_its_bar(home: AppTest) -> None:
+    home.button(key="tour_start").click().run()
+    assert current_page(home) == Path(TOUR_STEPS[0].page).name
+    assert home.session_state[STEP_KEY] == 0
+    assert home.button(key="tour_back").disabled
+    assert any("Tour 1/5" in md.value for md in home.markdown)
+
+
+@pytest.mark.parametrize("number", range(len(TOUR_STEPS) - 1))
+def test_next_step_opens_the_next_page_with_its_preset(home: AppTest, number: int) -> None:
+    following = TOUR_STEPS[number + 1]
     home.session_state[SETTINGS_KEY] = PRESETS["overfit"].settings  # something no step loads
     home.session_state[STEP_KEY] = number
     home.run()
-    home.button(key="home_demo_go").click().run()
-    assert current_page(home) == Path(step.page).name
-    assert home.session_state[SETTINGS_KEY].preset == (step.preset or "overfit")
-    assert home.session_state[STEP_KEY] == min(number + 1, len(DEMO_STEPS) - 1)
+    home.button(key="tour_next").click().run()
+    assert not home.exception
+    assert current_page(home) == Path(following.page).name
+    assert home.session_state[SETTINGS_KEY].preset == (following.preset or "overfit")
+    assert home.session_state[STEP_KEY] == number + 1
 
 
-def test_demo_back_and_next_walk_the_steps(home: AppTest) -> None:
-    assert home.button(key="home_demo_back").disabled
-    for number in range(1, len(DEMO_STEPS)):
-        home.button(key="home_demo_next").click().run()
-        assert home.session_state[STEP_KEY] == number
-    assert home.button(key="home_demo_next").disabled
-    home.button(key="home_demo_back").click().run()
-    assert home.session_state[STEP_KEY] == len(DEMO_STEPS) - 2
+def test_back_goes_to_the_previous_step_and_close_ends_the_tour(home: AppTest) -> None:
+    home.session_state[STEP_KEY] = 3
+    home.run()
+    home.button(key="tour_back").click().run()
+    assert home.session_state[STEP_KEY] == 2 and current_page(home) == Path(TOUR_STEPS[2].page).name
+    home.button(key="tour_close").click().run()
+    assert home.session_state[STEP_KEY] is None
+    assert not any(b.key == "tour_next" for b in home.button)
+
+
+def test_finishing_the_tour_names_the_lessons_and_restores_the_ready_model(home: AppTest) -> None:
+    home.session_state[STEP_KEY] = len(TOUR_STEPS) - 1
+    home.session_state[SETTINGS_KEY] = PRESETS["contaminated"].settings
+    home.session_state[ACTIVE_MODEL_KEY] = dataclasses.replace(default_model(), name="Run 2 (contaminated)", is_default=False)
+    home.run()
+    home.button(key="tour_next").click().run()
+    assert not home.exception
     assert current_page(home) == "home.py"
+    assert home.session_state[STEP_KEY] == DONE
+    assert home.session_state[ACTIVE_MODEL_KEY] is None
+    assert home.session_state[SETTINGS_KEY].preset == "good_default"
+    assert any(md.value.startswith("**Tour done") for md in home.markdown)
 
 
-def test_demo_covers_data_train_threshold_draw_in_order() -> None:
-    pages = [Path(step.page).stem for step in DEMO_STEPS]
+def test_tour_covers_data_train_threshold_draw_in_order() -> None:
+    pages = [Path(step.page).stem for step in TOUR_STEPS]
     assert pages[:4] == ["data", "train", "evaluate", "draw"]
-    assert all((ROOT / step.page).is_file() for step in DEMO_STEPS)
-    assert all(step.preset is None or step.preset in PRESETS for step in DEMO_STEPS)
+    assert all((ROOT / step.page).is_file() for step in TOUR_STEPS)
+    assert all(step.preset is None or step.preset in PRESETS for step in TOUR_STEPS)
     assert LabSettings().preset is None
 
 

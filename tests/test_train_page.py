@@ -125,15 +125,16 @@ def test_preset_buttons_fill_the_widgets_and_show_the_lesson() -> None:
     assert at.session_state[SETTINGS_KEY].data.abnormal_fraction == pytest.approx(0.3)
 
 
-def test_learning_rate_too_high_shows_divergence_and_keeps_the_last_good_model() -> None:
+def test_learning_rate_too_high_shows_divergence_and_keeps_the_epochs_before_it() -> None:
     at = open_train_page(w_epochs=2)
     click(at, "train_button")
     good = at.session_state[ACTIVE_MODEL_KEY]
     click(at, "preset_lr_too_high")
     click(at, "train_button")
     message = texts(at.error)
-    assert "diverged" in message and "learning rate" in message.lower() and good.name in message
-    assert at.session_state[ACTIVE_MODEL_KEY] is good
+    kept = at.session_state[ACTIVE_MODEL_KEY]
+    assert "diverged in epoch 3" in message and "learning rate" in message.lower() and kept.name in message
+    assert kept is not good and kept.epochs == 2  # the loss curve up to the divergence is the run's own
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,12 @@ class Preset:
     settings: LabSettings
 
 
+LR_TOO_HIGH = LabSettings(
+    model=ModelConfig(output_activation="linear"),  # unbounded output: a too-large step can blow the loss up
+    train=TrainConfig(learning_rate=3.0, optimizer="sgd_momentum", batch_size=1024),  # big batches: a few steps per epoch
+)  # the same setup as the lesson link of the same name; one notch lower (1) trains well
+
+
 def _preset(key: str, title: str, lesson: str, model: ModelConfig, train: TrainConfig, data: DataConfig) -> Preset:
     return Preset(key, title, lesson, LabSettings(model=model, train=train, data=data, preset=key))
 
@@ -56,10 +62,10 @@ _ALL = (
     _preset(
         "lr_too_high",
         "Learning rate too high",
-        "A learning rate of 10 makes every step overshoot: the loss explodes and training stops.",
-        ModelConfig(),
-        TrainConfig(learning_rate=10.0),
-        DataConfig(),
+        "At a learning rate of 3 each step overshoots: the loss falls for two epochs, then explodes and training stops.",
+        LR_TOO_HIGH.model,
+        LR_TOO_HIGH.train,
+        LR_TOO_HIGH.data,
     ),
 )
 PRESETS: dict[str, Preset] = {preset.key: preset for preset in _ALL}
