@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.screen_fit import add_screen_fit
 from ui.sharing.classroom import render_lesson_card
 from ui.sharing.links import apply_link_params, render_link_notice
 from ui.sidebar import render_model_card
@@ -19,6 +20,7 @@ pages = [
     st.Page("pages/teacher.py", title="Teacher", icon="🧑‍🏫"),
 ]
 navigation = st.navigation(pages)
+add_screen_fit()
 open_pending_tour_page()  # a tour button asked for the next step's page
 apply_link_params()  # a shared or lesson link replaces the settings before the page reads them
 render_link_notice()

@@ -14,8 +14,16 @@ class Preset:
     title: str
     lesson: str  # one sentence: what to look for
     settings: LabSettings
+    short_title: str  # the button label: fits a projector's narrow columns
 
 
+SHORT_TITLES = {
+    "good_default": "Good default",
+    "bottleneck_too_small": "Tiny bottleneck",
+    "overfit": "Overfit",
+    "contaminated": "30 % abnormal",
+    "lr_too_high": "Rate too high",
+}
 LR_TOO_HIGH = LabSettings(
     model=ModelConfig(output_activation="linear"),  # unbounded output: a too-large step can blow the loss up
     train=TrainConfig(learning_rate=3.0, optimizer="sgd_momentum", batch_size=1024),  # big batches: a few steps per epoch
@@ -23,7 +31,8 @@ LR_TOO_HIGH = LabSettings(
 
 
 def _preset(key: str, title: str, lesson: str, model: ModelConfig, train: TrainConfig, data: DataConfig) -> Preset:
-    return Preset(key, title, lesson, LabSettings(model=model, train=train, data=data, preset=key))
+    short = SHORT_TITLES[key]
+    return Preset(key, title, lesson, LabSettings(model=model, train=train, data=data, preset=key), short)
 
 
 _ALL = (

@@ -85,17 +85,25 @@ def render_threshold(current: ActiveModel) -> float:
 
 
 def render_verdict(current: ActiveModel, signal: np.ndarray, threshold: float, key: str) -> BeatScore:
-    """Verdict, score and threshold as metrics, then the reconstruction chart and the histogram (in container `{key}_result`)."""
+    """Verdict, score and threshold as metrics (in container `{key}_result`), then the explanation and the charts."""
+    result = score_beat(current, signal)
+    render_headline(result, threshold, key)
+    render_explanation(current, result, threshold, key)
+    return result
+
+
+def render_headline(result: BeatScore, threshold: float, key: str) -> None:
+    """The verdict, the score and the threshold in one row of metrics (container `{key}_result`)."""
     with st.container(key=f"{key}_result"):
-        return _render_result(current, score_beat(current, signal), threshold, key)
+        cols = st.columns(3)
+        cols[0].metric("Verdict", verdict(result.score, threshold))
+        cols[1].metric("Anomaly score", f"{result.score:.5f}")
+        cols[2].metric("Threshold", f"{threshold:.5f}")
 
 
-def _render_result(current: ActiveModel, result: BeatScore, threshold: float, key: str) -> BeatScore:
+def render_explanation(current: ActiveModel, result: BeatScore, threshold: float, key: str) -> None:
+    """Where the score stands among the test beats, the reconstruction and the histogram."""
     label = verdict(result.score, threshold)
-    cols = st.columns(3)
-    cols[0].metric("Verdict", label)
-    cols[1].metric("Anomaly score", f"{result.score:.5f}")
-    cols[2].metric("Threshold", f"{threshold:.5f}")
     side = "above" if label == "Anomaly" else "at or below"
     st.markdown(
         f"**{label}**: the score is {side} the threshold. It is higher than {result.normal_below:.0%} of the normal "
@@ -107,4 +115,3 @@ def _render_result(current: ActiveModel, result: BeatScore, threshold: float, ke
     left.plotly_chart(drawn_beat_figure(result.signal, result.reconstruction, result.nearest_normal), key=f"{key}_beat")
     figure = histogram_with_score(current.test_scores, current.split.y_test, threshold, result.score)
     right.plotly_chart(figure, key=f"{key}_histogram")
-    return result

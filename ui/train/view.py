@@ -28,15 +28,19 @@ from ui.train.widgets import TRAINING_KEY, is_training
 
 
 def render_presets() -> None:
-    """One button per preset (off in a lesson, whose settings the teacher fixed) and the lesson of the preset in use."""
+    """One button per preset (off in a lesson, whose settings the teacher fixed)."""
     locked = not presets_allowed()
     for column, preset in zip(st.columns(len(PRESETS)), PRESETS.values()):
         column.button(
-            preset.title, key=f"preset_{preset.key}", on_click=apply_preset, args=(preset.key,),
+            preset.short_title, key=f"preset_{preset.key}", on_click=apply_preset, args=(preset.key,),
             disabled=is_training() or locked, width="stretch",
-            help="Presets are off during a lesson: its settings are the teacher's." if locked else None,
+            help="Presets are off during a lesson: its settings are the teacher's." if locked else preset.title,
         )  # fmt: skip
-    current = PRESETS.get(get_settings().preset)
+
+
+def render_preset_lesson(settings: LabSettings) -> None:
+    """The lesson of the preset in use; gone as soon as a setting differs from it."""
+    current = PRESETS.get(settings.preset)
     if current is not None:
         st.info(f"**{current.title}.** {current.lesson}")
 
@@ -76,12 +80,17 @@ def render_train_page() -> None:
     if settle_stopped_burst():
         st.rerun()  # the sidebar card, drawn before this page, should show the stopped model
     render_presets()
+    lesson_slot, transport_slot = st.container(), st.container(key="train_transport")  # filled once settings are read
     settings = render_settings_panel()
     run = current_run()
-    render_out_of_date(run, settings or get_settings())
-    render_transport(run, settings is not None)
-    if st.session_state[NOTICE_KEY]:
-        st.error(st.session_state[NOTICE_KEY])
+    if settings is not None:
+        with lesson_slot:
+            render_preset_lesson(settings)
+    with transport_slot:
+        render_out_of_date(run, settings or get_settings())
+        render_transport(run, settings is not None)
+        if st.session_state[NOTICE_KEY]:
+            st.error(st.session_state[NOTICE_KEY])
     slots = make_slots()
     if is_training() and run is not None:
         run_burst(run, lambda current, frame: draw_live(current, slots, frame))
