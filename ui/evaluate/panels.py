@@ -28,7 +28,8 @@ GALLERY_FIGURE_KEY = "eval_gallery_figure"
 CARDS = (
     ("accuracy", "Accuracy", "normal", "(TP + TN) / all beats"),
     ("precision", "Precision", "normal", "TP / (TP + FP): of the flagged beats, the share truly abnormal"),
-    ("recall", "Recall", "normal", "TP / (TP + FN): of the abnormal beats, the share flagged"),
+    ("recall", "Recall (TPR)", "normal", "True-positive rate, TP / (TP + FN): of the abnormal beats, the share flagged"),
+    ("tnr", "TNR", "normal", "True-negative rate (specificity), TN / (TN + FP): of the normal beats, the share let through"),
     ("f1", "F1", "normal", "2·TP / (2·TP + FP + FN): balances precision and recall"),
     ("fpr", "FPR", "inverse", "False-positive rate, FP / (FP + TN): normal beats raised as false alarms"),
     ("fnr", "FNR", "inverse", "False-negative rate, FN / (FN + TP): abnormal beats missed"),
@@ -42,7 +43,7 @@ def setdefault_panel_keys() -> None:
 
 
 def render_metric_cards(confusion: Confusion, best: Confusion, best_threshold: float) -> None:
-    """Six metric cards, each with its change against the best-F1 threshold."""
+    """Seven metric cards (TPR and TNR among them), each with its change against the best-F1 threshold."""
     for column, (name, label, delta_color, meaning) in zip(st.columns(len(CARDS)), CARDS):
         value, change = getattr(confusion, name), getattr(confusion, name) - getattr(best, name)
         still = round(change, 3) == 0
