@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui.screen_fit import add_screen_fit
-from ui.sharing.classroom import render_lesson_card
+from ui.sharing.classroom import render_lesson_card, render_lesson_question
 from ui.sharing.links import apply_link_params, render_link_notice
 from ui.sidebar import render_model_card
 from ui.tour import open_pending_tour_page, render_tour_bar
@@ -26,5 +26,6 @@ apply_link_params()  # a shared or lesson link replaces the settings before the 
 render_link_notice()
 render_model_card()
 render_lesson_card()
+render_lesson_question()
 render_tour_bar()
 navigation.run()
