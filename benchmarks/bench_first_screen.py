@@ -33,8 +33,9 @@ def verdict_top(page, url: str, screen: Screen) -> tuple[float, float]:
     """(the verdict's top in the viewport after a stroke, the canvas's top then)."""
     page.goto(f"{url}/draw")
     wait_for_app(page)
-    canvas = page.locator("canvas.upper-canvas").first
+    canvas = page.locator(".st-key-draw_canvas_fitted canvas.upper-canvas").first
     canvas.wait_for(state="visible", timeout=20_000)
+    wait_for_app(page)
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     stroke(page, screen, beat_points(box))

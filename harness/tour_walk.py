@@ -53,8 +53,9 @@ def _draw(page: Any) -> None:
     """Draw a beat across the canvas and wait for its verdict."""
     from playwright.sync_api import expect
 
-    canvas = page.locator("canvas.upper-canvas").first
+    canvas = page.locator(".st-key-draw_canvas_fitted canvas.upper-canvas").first
     canvas.wait_for(state="visible", timeout=20_000)
+    wait_for_app(page)
     canvas.scroll_into_view_if_needed()
     mouse_stroke(page, beat_points(canvas.bounding_box(), start=0.02, end=0.98))
     verdict = page.locator(".st-key-draw_drawn_result [data-testid='stMetricValue']").first

@@ -107,14 +107,9 @@ def test_train_and_stop_are_on_the_first_screen(browser, app_url: str, screen: S
 def test_draw_verdict_is_in_view_after_a_stroke_across_the_whole_canvas(browser, app_url: str, screen: Screen) -> None:
     page = new_screen_page(browser, screen)
     _open(page, app_url, "draw")
-    canvas = page.locator("canvas.upper-canvas").first
-    page.wait_for_function(
-        f"() => [...document.querySelectorAll('*')].some(e => e.shadowRoot && [...e.shadowRoot.querySelectorAll("
-        f"'canvas.upper-canvas')].some(c => c.getBoundingClientRect().right <= {screen.width}))"
-        if screen.touch
-        else "() => true",
-        timeout=20_000,
-    )
+    canvas = page.locator(".st-key-draw_canvas_fitted canvas.upper-canvas").first
+    canvas.wait_for(state="visible", timeout=20_000)
+    wait_for_app(page)
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= screen.width, box  # all 140 columns reachable

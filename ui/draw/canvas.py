@@ -14,6 +14,7 @@ from ui.current_model import ActiveModel
 
 CANVAS_WIDTH, CANVAS_HEIGHT = 700, 320  # the widest canvas, and its height on screens wide enough for it
 MIN_CANVAS_WIDTH = 240
+WIDTH_MARGIN = 20  # room for a scrollbar appearing after the column was measured
 CANVAS_ROUND_KEY = "draw_canvas_round"
 CANVAS_KEY_PREFIX = "draw_canvas_"
 BEND_KEYS = ("noise", "spike_height", "spike_at", "flatten", "shift", "scale")
@@ -27,7 +28,8 @@ GRID_COLOR, AXIS_COLOR, LABEL_COLOR, GUIDE_COLOR = (
 
 def canvas_size(column_width: int | None) -> tuple[int, int]:
     """(width, height) of a canvas that fits a column `column_width` px wide (None: not known yet, the widest)."""
-    width = CANVAS_WIDTH if column_width is None else int(min(max(column_width, MIN_CANVAS_WIDTH), CANVAS_WIDTH))
+    fitted = CANVAS_WIDTH if column_width is None else column_width - WIDTH_MARGIN
+    width = int(min(max(fitted, MIN_CANVAS_WIDTH), CANVAS_WIDTH))
     return width, max(200, round(CANVAS_HEIGHT * width / CANVAS_WIDTH))
 
 

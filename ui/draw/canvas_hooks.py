@@ -11,7 +11,15 @@ export default function(component) {
     const { parentElement, setStateValue } = component;
     const host = parentElement.host || parentElement;
     const column = host.closest('[data-testid="stVerticalBlock"]') || host.parentElement;
-    const report = () => setStateValue('width', Math.floor(column.getBoundingClientRect().width));
+    let last = 0;
+    let timer = null;
+    const send = () => {  // only real layout changes: a scrollbar coming and going must not redraw the canvas
+        const width = Math.floor(column.getBoundingClientRect().width);
+        if (width <= 0 || Math.abs(width - last) < 40) return;
+        last = width;
+        setStateValue('width', width);
+    };
+    const report = () => { clearTimeout(timer); timer = setTimeout(send, 250); };  // once the layout has settled
     report();
     const observer = new ResizeObserver(report);
     observer.observe(column);
@@ -25,7 +33,7 @@ export default function(component) {
         }
     };
     document.addEventListener('keydown', undo);
-    return () => { observer.disconnect(); document.removeEventListener('keydown', undo); };
+    return () => { clearTimeout(timer); observer.disconnect(); document.removeEventListener('keydown', undo); };
 }
 """
 

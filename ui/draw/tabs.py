@@ -15,7 +15,8 @@ from ui.draw.scoring import BeatScore, render_explanation, render_headline, rend
 
 def render_draw_tab(current: ActiveModel, threshold: float) -> None:
     """Guide chooser, then the verdict right above the canvas (in view as a stroke ends), then the charts below."""
-    frame = canvas_frame(current, column_width())
+    width = column_width()
+    frame = canvas_frame(current, width)
     guide, _ = choose_test_beat(current, "draw_guide", allow_none=True)
     st.caption(
         f"Draw one heartbeat from left to right: {frame.length} time steps across, values {frame.low:+.0f} to "
@@ -23,7 +24,8 @@ def render_draw_tab(current: ActiveModel, threshold: float) -> None:
         "on the canvas also has Undo, Redo, Edit (move or delete a stroke) and Send (update the app now)."
     )
     verdict_slot = st.container(key="draw_verdict_slot")
-    drawn = render_canvas(frame, guide)
+    with st.container(key="draw_canvas_fitted" if width else "draw_canvas_unfitted"):  # fitted: sized from the column
+        drawn = render_canvas(frame, guide)
     with verdict_slot:
         result = _render_drawn_verdict(current, drawn, threshold)
     if result is not None:
