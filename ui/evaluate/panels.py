@@ -18,8 +18,9 @@ from ui.evaluate.charts import (
     roc_point_figure,
     threshold_metrics_figure,
 )
-from ui.evaluate.controls import LOG_KEY, render_strategy_buttons, render_threshold_slider
+from ui.evaluate.controls import render_strategy_buttons, render_threshold_slider
 from ui.evaluate.evaluation import ABNORMAL_CLASSES, OUTCOMES, Evaluation, per_class_recall, sample_table
+from ui.threshold_control import log_scale
 
 SHOWN_KEY = "eval_shown_outcome"
 TABLE_KEY = "eval_sample_table"
@@ -145,7 +146,7 @@ def render_threshold_panel(evaluation: Evaluation) -> None:
     )
     _explain_extremes(confusion)
     render_metric_cards(confusion, evaluation.best, evaluation.best_threshold)
-    render_charts(evaluation, threshold, confusion, log=bool(st.session_state[LOG_KEY]))
+    render_charts(evaluation, threshold, confusion, log=log_scale())
     render_class_recall(evaluation, threshold)
     render_inspector(evaluation, threshold)
 
