@@ -34,7 +34,7 @@ def render_presets() -> None:
         column.button(
             preset.short_title, key=f"preset_{preset.key}", on_click=apply_preset, args=(preset.key,),
             disabled=is_training() or locked, width="stretch",
-            help="Presets are off during a lesson: its settings are the teacher's." if locked else preset.title,
+            help="Presets are off during a lesson: its settings are the teacher's." if locked else None,
         )  # fmt: skip
 
 
