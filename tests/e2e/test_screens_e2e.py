@@ -44,6 +44,8 @@ def _open(page, app_url: str, path: str) -> None:
     page.goto(f"{app_url}/{path}")
     wait_for_app(page)
     expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=20_000)
+    if path == "draw":  # the canvas is drawn again once the page knows its column's width
+        page.locator(".st-key-draw_canvas_fitted canvas.upper-canvas").first.wait_for(state="visible", timeout=20_000)
     wait_for_app(page)
 
 
