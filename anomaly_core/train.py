@@ -59,7 +59,8 @@ def describe_devices() -> str:
     """One line for the UI: the GPU's name, or the CPU thread count."""
     if torch.cuda.is_available():
         return f"CUDA: {torch.cuda.get_device_name(0)}"
-    return f"CPU only, {torch.get_num_threads()} threads"
+    threads = torch.get_num_threads()
+    return f"CPU only, {threads} thread{'' if threads == 1 else 's'}"
 
 
 def _make_optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
