@@ -61,19 +61,21 @@ def _train(store: RunStore, run: RunRecord, trainer: Trainer) -> tuple[RunStatus
     """Train up to the run's target, flushing epochs and checkpoints as it goes; how it ended."""
     pending: list[EpochRecord] = []
     last_flush, last_checkpoint = time.monotonic(), -math.inf  # a first checkpoint after epoch 1: the bottleneck shows at once
-    for result in trainer.fit(max(0, run.target_epochs - trainer.epoch)):
-        pending.append(_record(result))
-        now = time.monotonic()
-        if now - last_flush >= FLUSH_SECONDS:
-            stop = store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
-            pending, last_flush = [], now
-            if stop:
-                return "stopped", None
-        if now - last_checkpoint >= CHECKPOINT_SECONDS:
-            store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
-            store.save_checkpoint(run.id, trainer_checkpoint(trainer), trainer.epoch)
-            pending, last_checkpoint = [], now
-    store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
+    try:
+        for result in trainer.fit(max(0, run.target_epochs - trainer.epoch)):
+            pending.append(_record(result))
+            now = time.monotonic()
+            if now - last_flush >= FLUSH_SECONDS:
+                stop = store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
+                pending, last_flush = [], now
+                if stop:
+                    return "stopped", None
+            if now - last_checkpoint >= CHECKPOINT_SECONDS:
+                store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
+                store.save_checkpoint(run.id, trainer_checkpoint(trainer), trainer.epoch)
+                pending, last_checkpoint = [], now
+    finally:  # also when training fails: the epochs before it are the run's own
+        store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
     return "finished", None
 
 
