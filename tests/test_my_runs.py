@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from streamlit.testing.v1 import AppTest
 
 from tests.test_train_page import click, open_train_page, stored_run, texts, train
@@ -42,3 +45,24 @@ def test_compare_makes_a_row_the_current_model() -> None:
     click(at, "compare_use")
     assert at.session_state[ACTIVE_MODEL_KEY].run_id == first
     assert at.button(key="compare_use").disabled  # it is the current model now
+
+
+def test_the_picked_run_downloads_as_a_model_file_and_as_onnx_that_scores_like_it() -> None:
+    import numpy as np
+    import onnxruntime
+
+    from anomaly_core import load_model
+    from ui.model_file import model_file_bytes, model_onnx_bytes
+
+    at, _, second = two_runs()
+    labels = [element.proto.label for element in at.sidebar.get("download_button")]
+    assert "Model file" in labels and "ONNX" in labels
+    model = at.session_state[ACTIVE_MODEL_KEY]
+    assert model.run_id == second
+    session = onnxruntime.InferenceSession(model_onnx_bytes(model), providers=["CPUExecutionProvider"])
+    raw = model.scaler.inverse(model.split.x_test).astype(np.float32)
+    scores = session.run(None, {session.get_inputs()[0].name: raw})[0]
+    np.testing.assert_allclose(scores, model.test_scores, rtol=1e-4, atol=1e-7)
+    path = Path(tempfile.mkdtemp()) / "run.safetensors"
+    path.write_bytes(model_file_bytes(model))
+    assert load_model(path).info.epochs == 1
