@@ -27,11 +27,19 @@ test: $(VENV)/.dev-installed browser
 	$(BIN)/mypy anomaly_core ui
 	$(BIN)/python -m pytest
 
-# Browser tests drive Debian's chromium; install it when missing and we may (root with apt-get).
+# Browser tests drive Debian's chromium; the replicas' tests run their own nginx and PostgreSQL on 127.0.0.1.
+# Install what is missing when we may (root with apt-get); the system services are never started.
 browser:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-color-emoji >/dev/null; } || \
 	  echo "chromium not found: browser tests will be skipped (install Debian's chromium to run them)"
+	@{ [ -x /usr/sbin/nginx ] && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; } || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && made="" && \
+	    { [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && \
+	      chmod +x /usr/sbin/policy-rc.d && made=1; }; } && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx postgresql-15 >/dev/null; \
+	    status=$$?; [ -z "$$made" ] || rm -f /usr/sbin/policy-rc.d; [ $$status = 0 ]; } || \
+	  echo "nginx or PostgreSQL not found: the replicas' tests will be skipped (install nginx and postgresql-15)"
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
