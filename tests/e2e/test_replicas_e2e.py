@@ -97,10 +97,17 @@ def test_a_csv_upload_through_nginx_is_scored(browser, stack: dict, ecg, tmp_pat
     context, page = _context(browser)
     try:
         _open(page, f"{stack['url']}/draw")
-        page.get_by_role("tab", name=re.compile("Score a CSV")).click()
-        page.locator(".st-key-draw_bulk_file input[type='file']").set_input_files(str(beats))
-        scored = page.get_by_test_id("stMetric").filter(has_text="Beats scored")
-        expect(scored.get_by_test_id("stMetricValue")).to_have_text("5", timeout=20_000)
+        scored = page.get_by_test_id("stMetric").filter(has_text="Beats scored").get_by_test_id("stMetricValue")
+        for _ in range(3):  # the page may rerun once more as it settles (first visit, canvas width): upload again then
+            wait_for_app(page)
+            page.get_by_role("tab", name=re.compile("Score a CSV")).click()
+            page.locator(".st-key-draw_bulk_file input[type='file']").set_input_files(str(beats))
+            try:
+                expect(scored).to_have_text("5", timeout=20_000)
+                break
+            except AssertionError:
+                continue
+        expect(scored).to_have_text("5")
         assert_healthy(page)
     finally:
         context.close()
