@@ -7,22 +7,17 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import numpy as np
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import DictRow, dict_row
 
 from .pg_schema import migrate
-from .records import EpochRecord, RunRecord, RunSpec, StoreError, row_metrics
+from .records import StoreError
 from .settings import RunSettings
 
 NOW = "extract(epoch from clock_timestamp())"  # the database's clock: replicas on several hosts agree on it
 CONNECT_TIMEOUT_SECONDS = 5
 MAX_IDLE_CONNECTIONS = 8
-RUN_COLUMNS = (
-    "id, session, name, spec, status, target_epochs, epochs, message, train_seconds, device, metrics, stop_requested, "
-    "created, updated"
-)
 Connection = psycopg.Connection[DictRow]
 
 
@@ -33,23 +28,6 @@ def describe_url(url: str) -> str:
     except psycopg.Error:
         return "the database URL (it cannot be parsed)"
     return f"{parts.get('host', 'localhost')}:{parts.get('port', 5432)}/{parts.get('dbname', '')}"
-
-
-def record_from_row(row: DictRow) -> RunRecord:
-    return RunRecord(
-        id=row["id"], session=row["session"], name=row["name"], spec=RunSpec.from_json(row["spec"]), status=row["status"],
-        target_epochs=row["target_epochs"], epochs=row["epochs"], message=row["message"],
-        train_seconds=row["train_seconds"], device=row["device"], metrics=row_metrics(row["metrics"]),
-        stop_requested=bool(row["stop_requested"]), created=row["created"], updated=row["updated"],
-    )  # fmt: skip
-
-
-def epoch_from_row(row: DictRow) -> EpochRecord:
-    blob = row["test_scores"]
-    scores = None if blob is None else np.frombuffer(bytes(blob), dtype=np.float32).astype(np.float64)
-    return EpochRecord(
-        row["epoch"], row["steps"], row["train_loss"], row["val_loss"], row["seconds"], row["eval_seconds"], scores
-    )
 
 
 class PostgresDatabase:

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .pg_base import NOW, RUN_COLUMNS, Connection, PostgresDatabase, record_from_row
-from .records import EpochRecord, RunRecord, RunStatus
+from .pg_base import NOW, Connection, PostgresDatabase
+from .records import RUN_COLUMNS, EpochRecord, RunRecord, RunStatus, record_from_row
 
 DAY_SECONDS = 86_400.0
 TRIM_EPOCHS = "DELETE FROM epochs WHERE run_id = %s AND epoch > (SELECT checkpoint_epoch FROM runs WHERE id = %s)"
@@ -21,8 +21,7 @@ def _settle(db: Connection, where: str, args: Sequence[object], status: RunStatu
     for row in rows:
         db.execute(TRIM_EPOCHS, (row["id"], row["id"]))
         db.execute(
-            f"UPDATE runs SET status = %s, message = %s, epochs = checkpoint_epoch, worker = NULL, updated = {NOW} "
-            "WHERE id = %s",
+            f"UPDATE runs SET status = %s, message = %s, epochs = checkpoint_epoch, worker = NULL, updated = {NOW} WHERE id = %s",
             (status, message, row["id"]),
         )
     return len(rows)

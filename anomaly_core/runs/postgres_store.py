@@ -11,9 +11,9 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from .pg_base import NOW, RUN_COLUMNS, Connection, epoch_from_row, record_from_row
+from .pg_base import NOW, Connection
 from .pg_workers import PostgresWorkerSide
-from .records import EpochRecord, RunConflict, RunNotFound, RunRecord, RunSpec
+from .records import RUN_COLUMNS, EpochRecord, RunConflict, RunNotFound, RunRecord, RunSpec, epoch_from_row, record_from_row
 from .sqlite_store import MAX_NAME_CHARS, NOT_FOUND
 
 BUSY = "SELECT name FROM runs WHERE session = %s AND status IN ('queued', 'training') LIMIT 1"

@@ -9,32 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from .records import EpochRecord, RunRecord, RunSpec, StoreError, row_metrics
+from .records import StoreError
 from .schema import migrate
 from .settings import RunSettings
-
-RUN_COLUMNS = (
-    "id, session, name, spec, status, target_epochs, epochs, message, train_seconds, device, metrics, stop_requested, "
-    "created, updated"
-)
-
-
-def record_from_row(row: sqlite3.Row) -> RunRecord:
-    return RunRecord(
-        id=row["id"], session=row["session"], name=row["name"], spec=RunSpec.from_json(row["spec"]), status=row["status"],
-        target_epochs=row["target_epochs"], epochs=row["epochs"], message=row["message"],
-        train_seconds=row["train_seconds"], device=row["device"], metrics=row_metrics(row["metrics"]),
-        stop_requested=bool(row["stop_requested"]), created=row["created"], updated=row["updated"],
-    )  # fmt: skip
-
-
-def epoch_from_row(row: sqlite3.Row) -> EpochRecord:
-    scores = None if row["test_scores"] is None else np.frombuffer(row["test_scores"], dtype=np.float32).astype(np.float64)
-    return EpochRecord(
-        row["epoch"], row["steps"], row["train_loss"], row["val_loss"], row["seconds"], row["eval_seconds"], scores
-    )
 
 
 class SQLiteDatabase:

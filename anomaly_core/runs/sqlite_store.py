@@ -8,8 +8,17 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from .records import EpochRecord, RunConflict, RunNotFound, RunRecord, RunSpec, StoreError
-from .sqlite_base import RUN_COLUMNS, epoch_from_row, record_from_row
+from .records import (
+    RUN_COLUMNS,
+    EpochRecord,
+    RunConflict,
+    RunNotFound,
+    RunRecord,
+    RunSpec,
+    StoreError,
+    epoch_from_row,
+    record_from_row,
+)
 from .sqlite_workers import SQLiteWorkerSide
 
 MAX_NAME_CHARS = 80

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .records import EpochRecord, RunRecord, RunStatus, StoreError
-from .sqlite_base import RUN_COLUMNS, SQLiteDatabase, record_from_row
+from .records import RUN_COLUMNS, EpochRecord, RunRecord, RunStatus, StoreError, record_from_row
+from .sqlite_base import SQLiteDatabase
 
 DAY_SECONDS = 86_400.0
 
@@ -123,10 +123,16 @@ class SQLiteWorkerSide(SQLiteDatabase):
         with self._transaction() as db:
             for query, args in (
                 (f"SELECT id FROM runs WHERE {settled} AND created < ?", (oldest,)),
-                (f"SELECT id FROM (SELECT id, status, ROW_NUMBER() OVER (PARTITION BY session ORDER BY created DESC) AS n "
-                 f"FROM runs) WHERE {settled} AND n > ?", (limits.runs_per_session,)),
-                (f"SELECT id FROM (SELECT id, status, ROW_NUMBER() OVER (ORDER BY created DESC) AS n FROM runs) "
-                 f"WHERE {settled} AND n > ?", (limits.runs_total,)),
+                (
+                    f"SELECT id FROM (SELECT id, status, ROW_NUMBER() OVER (PARTITION BY session ORDER BY created DESC) AS n "
+                    f"FROM runs) WHERE {settled} AND n > ?",
+                    (limits.runs_per_session,),
+                ),
+                (
+                    f"SELECT id FROM (SELECT id, status, ROW_NUMBER() OVER (ORDER BY created DESC) AS n FROM runs) "
+                    f"WHERE {settled} AND n > ?",
+                    (limits.runs_total,),
+                ),
             ):  # fmt: skip  each limit counts what the previous ones left
                 ids = [r["id"] for r in db.execute(query, args).fetchall()]
                 for run_id in ids:

@@ -21,7 +21,7 @@ from ..data import EcgData, EcgSplit, load_ecg5000, make_split
 from ..metrics import summarize_scores
 from ..model import build_model
 from ..scoring import threshold_mean_std
-from ..train import EpochResult, Trainer, TrainingDiverged
+from ..train import EpochResult, Trainer, TrainingDiverged, configure_threads
 from .checkpoint import restore_trainer, trainer_checkpoint
 from .records import EpochRecord, RunRecord, RunStatus
 from .settings import RunSettings
@@ -102,7 +102,7 @@ def train_run(store: RunStore, run: RunRecord, split_for: Callable[[DataConfig],
 
 def serve(settings: RunSettings, parent_pid: int) -> None:
     """A worker process's life: load the data once, then train queued runs until the parent process is gone."""
-    torch.set_num_threads(1)  # many small models side by side: one thread each is fastest and fair
+    configure_threads()  # many small models side by side: one thread each is fastest and fair
     store, data = open_store(settings), load_ecg5000()
     splits: dict[DataConfig, EcgSplit] = {}
     name = worker_name(os.getpid())
