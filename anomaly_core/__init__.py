@@ -1,7 +1,9 @@
-"""Anomaly Lab's core: ECG5000 data, autoencoders, a streaming trainer, scores and metrics."""
+"""Anomaly Lab's core: datasets (ECG5000 and more), autoencoders, a streaming trainer, scores and metrics."""
 
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
+from .csv_dataset import CsvDataset, csv_digest, read_dataset_csv
 from .data import CLASS_NAMES, NORMAL_CLASS, SHORT_CLASS_NAMES, EcgData, EcgSplit, MinMaxScaler, load_ecg5000, make_split
+from .datasets import DATASET_TITLES, DEFAULT_DATASET, Dataset, dataset_split, describe_dataset, fit_model_to_length, load_dataset
 from .drawing import (
     BeatEdits,
     CanvasFrame,
@@ -12,6 +14,8 @@ from .drawing import (
     signal_from_image,
     signal_from_points,
 )
+from .event_metrics import SeriesScores, series_scores, spans_of
+from .long_signal import LongSignal, Span, errors_over_time, make_long_signal
 from .metrics import (
     FPR_BUDGET,
     Confusion,
@@ -22,6 +26,7 @@ from .metrics import (
     precision_recall_curve,
     roc_auc,
     roc_curve,
+    summarize_if_labelled,
     summarize_scores,
     verdict,
 )
@@ -101,6 +106,7 @@ __all__ = [
     "roc_curve",
     "save_model",
     "suggested_threshold",
+    "summarize_if_labelled",
     "summarize_scores",
     "trained_info",
     "threshold_best_f1",
@@ -119,6 +125,23 @@ __all__ = [
     "points_from_fabric",
     "signal_from_image",
     "signal_from_points",
+    "DATASET_TITLES",
+    "DEFAULT_DATASET",
+    "CsvDataset",
+    "Dataset",
+    "LongSignal",
+    "SeriesScores",
+    "Span",
+    "csv_digest",
+    "dataset_split",
+    "describe_dataset",
+    "errors_over_time",
+    "fit_model_to_length",
+    "load_dataset",
+    "make_long_signal",
+    "read_dataset_csv",
+    "series_scores",
+    "spans_of",
 ]
 
 

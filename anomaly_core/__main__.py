@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import socket
 import sys
@@ -12,9 +13,10 @@ from typing import NoReturn
 import numpy as np
 
 from .bounded_json import JsonInputError, loads_bounded
-from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
-from .data import load_ecg5000, make_split
-from .metrics import flag_anomalies, summarize_scores, verdict
+from .config import BEAT_LENGTH, DATASETS, DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
+from .csv_dataset import csv_digest
+from .datasets import dataset_split, describe_dataset, fit_model_to_length
+from .metrics import flag_anomalies, summarize_if_labelled, verdict
 from .model import build_model
 from .output_paths import check_output_file, write_text_creating_folders
 from .persistence import load_model, model_file_path, save_model, trained_info
@@ -37,10 +39,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m anomaly_core", description="Train and score ECG autoencoders.")
+    parser = _Parser(prog="python -m anomaly_core", description="Train and score anomaly-detecting autoencoders.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    train = commands.add_parser("train", help="train a model on ECG5000 and save it")
+    train = commands.add_parser("train", help="train a model on a dataset (default ECG5000) and save it")
     train.add_argument("--config", type=Path, help='JSON file: {"model": {...}, "train": {...}, "data": {...}}')
+    named = [name for name in DATASETS if name != "csv"]
+    train.add_argument("--dataset", choices=named, help="the dataset to train on (default: the config's, else ecg5000)")
+    train.add_argument("--data-csv", type=Path, help="train on your own CSV: one row per sample, optional label column")
     train.add_argument("--out", type=Path, default=Path("model"), help="folder or .safetensors file to write")
     train.add_argument("--epochs", type=int, help="override the config's number of epochs")
     train.add_argument("--seed", type=int, help="seed for the split, the weights and training")
@@ -88,26 +93,49 @@ def run_train(args: argparse.Namespace) -> int:
     model_cfg, train_cfg, data_cfg = _with_overrides(args)
     target = model_file_path(args.out)
     created = check_output_file(target, "--out")  # before training: a bad path never loses a finished model
-    data = load_ecg5000()
-    if model_cfg.input_length != data.signals.shape[1]:
-        raise UsageError(f"model.input_length: ECG5000 beats have {data.signals.shape[1]} values; set it to that or leave it out")
-    split = make_split(data, data_cfg)
+    model_cfg, data_cfg, upload = _for_dataset(args, model_cfg, data_cfg)
+    split = dataset_split(data_cfg, upload)
     trainer = Trainer(build_model(model_cfg, train_cfg.seed), split, train_cfg)
     if trainer.device_notice:
         print(trainer.device_notice, file=sys.stderr)
     diverged = _fit(trainer, args.quiet)
     if diverged is not None and trainer.epoch == 0:
         raise UsageError(f"{diverged} Nothing was saved.")
-    summary = summarize_scores(split.y_test, trainer.test_scores())
+    summary = summarize_if_labelled(split.y_test, trainer.test_scores())
     save_model(target, trainer.model, split.scaler, trained_info(trainer, split))
-    print(
+    results = (
         f"test AUC {summary.auc:.4f}  AP {summary.average_precision:.4f}  best F1 {summary.best_f1:.4f} "
-        f"(precision {summary.precision_at_best_f1:.3f}, recall {summary.recall_at_best_f1:.3f})  "
-        f"saved {target}{_created(created)}"
+        f"(precision {summary.precision_at_best_f1:.3f}, recall {summary.recall_at_best_f1:.3f})"
     )
+    if math.isnan(summary.auc):
+        results = "no test metrics: the data has no labels (add a label column to measure the model)"
+    print(f"{results}  saved {target}{_created(created)}")
     if diverged is not None:
         raise UsageError(f"{diverged} They were saved to {target}.")
     return 0
+
+
+def _for_dataset(
+    args: argparse.Namespace, model_cfg: ModelConfig, data_cfg: DataConfig
+) -> tuple[ModelConfig, DataConfig, bytes | None]:
+    """The dataset the arguments choose, and the model's input length set to its rows' (a different one given: error)."""
+    upload = None
+    if args.data_csv is not None:
+        try:
+            upload = args.data_csv.read_bytes()
+        except OSError as error:
+            raise UsageError(f"cannot read {args.data_csv}: {error.strerror}") from None
+        data_cfg = dataclasses.replace(data_cfg, dataset="csv", csv_digest=csv_digest(upload))
+    elif args.dataset is not None:
+        data_cfg = dataclasses.replace(data_cfg, dataset=args.dataset)
+    try:
+        dataset = describe_dataset(data_cfg, upload)
+    except ValueError as error:
+        raise UsageError(f"{args.data_csv or 'data'}: {error}") from None
+    length = dataset.input_length
+    if model_cfg.input_length not in (length, BEAT_LENGTH):
+        raise UsageError(f"model.input_length: the rows of {dataset.title} have {length} values; set it to that or leave it out")
+    return fit_model_to_length(model_cfg, length), data_cfg, upload
 
 
 def _fit(trainer: Trainer, quiet: bool) -> TrainingDiverged | None:
@@ -130,7 +158,7 @@ def run_score(args: argparse.Namespace) -> int:
     created = check_output_file(args.out, "--out") if args.out else []
     saved = load_model(args.model)
     try:
-        table = read_signals_csv(args.csv.read_bytes(), saved.config.input_length)
+        table = read_signals_csv(args.csv.read_bytes(), saved.config.input_length, _classes_of(saved.info.data))
     except OSError as error:
         raise UsageError(f"cannot read {args.csv}: {error.strerror}") from None
     threshold = args.threshold if args.threshold is not None else saved.info.threshold
@@ -157,6 +185,13 @@ def run_score(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _classes_of(data_cfg: DataConfig) -> tuple[int, ...] | None:
+    """The class labels a CSV for this model may carry (None: any whole number, for a learner's CSV)."""
+    if data_cfg.dataset == "csv":
+        return None
+    return tuple(sorted(describe_dataset(data_cfg).class_names))
 
 
 # --- export and serve -------------------------------------------------------------------------------

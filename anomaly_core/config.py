@@ -17,9 +17,11 @@ OPTIMIZERS = ("adam", "adamax", "adadelta", "rmsprop", "sgd", "sgd_momentum")
 REGULARIZERS = ("none", "l1", "l2", "l1_l2")
 LOSSES = ("mse", "mae", "msle")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+DATASETS = ("ecg5000", "ecg200", "ecgfivedays", "digits", "long_signal", "csv")  # the registry: anomaly_core.datasets
+SIGNAL_ANOMALIES = ("spike", "level_shift", "flat", "frequency", "noise_burst")  # kinds injected into the long signal
 
 # Outer bounds of every config; the Train page's widgets and the link codec use the same or narrower ranges.
-BEAT_LENGTH = 140  # values per ECG5000 beat: the default input length everywhere
+BEAT_LENGTH = 140  # values per ECG5000 beat: the default dataset's input length (others: anomaly_core.datasets)
 MAX_LAYERS = 6  # hidden layers of the encoder (and of a given decoder)
 MAX_EPOCHS = 2000
 MAX_UNITS = 512
@@ -58,8 +60,14 @@ def _check_layers(sizes: tuple[int, ...], field: str) -> None:
 
 @dataclass(frozen=True)
 class DataConfig:
-    """How ECG5000 is split into training, validation and test beats."""
+    """Which dataset, and how it is split into training, validation and test rows."""
 
+    dataset: str = "ecg5000"  # a name from DATASETS
+    normal_class: int | None = None  # None: the dataset's own normal class (digits: which digit counts as normal)
+    signal_anomalies: str = ",".join(SIGNAL_ANOMALIES)  # long signal: comma-separated kinds to inject
+    signal_trend: bool = False  # long signal: add a slow linear trend
+    signal_seasonality: bool = False  # long signal: add a slow second sine (a season)
+    csv_digest: str = ""  # csv: the sha256 of the learner's upload (kept with the session, never in a link)
     train_size: int | None = None  # None: every beat the training pool can give
     test_size: int | None = None  # None: the whole test pool
     abnormal_fraction: float = 0.0  # share of abnormal beats mixed into training
@@ -75,6 +83,29 @@ class DataConfig:
         _require(0.0 < self.val_fraction <= 0.5, "val_fraction", "choose a fraction above 0 and at most 0.5")
         _require(0.05 <= self.test_pool_fraction <= 0.8, "test_pool_fraction", "choose between 0.05 and 0.8")
         _require_int(self.seed, "seed", 0, MAX_SEED)
+        self._check_dataset_options()
+
+    def _check_dataset_options(self) -> None:
+        """The dataset's name and the options only some datasets use."""
+        _require_choice(self.dataset, "dataset", DATASETS)
+        _require(self.normal_class is None or type(self.normal_class) is int, "normal_class", "must be a whole number")
+        kinds = self.anomaly_kinds
+        _require(len(kinds) > 0, "signal_anomalies", f"name at least one of {', '.join(SIGNAL_ANOMALIES)}")
+        for kind in kinds:
+            _require_choice(kind, "signal_anomalies", SIGNAL_ANOMALIES)
+        digest = self.csv_digest
+        _require(
+            isinstance(digest, str) and len(digest) in (0, 64) and all(c in "0123456789abcdef" for c in digest),
+            "csv_digest",
+            "must be empty or 64 hexadecimal digits",
+        )
+        _require(self.dataset != "csv" or bool(digest), "csv_digest", "the csv dataset needs an uploaded file")
+
+    @property
+    def anomaly_kinds(self) -> tuple[str, ...]:
+        """The long signal's anomaly kinds, in order, without blanks or repeats."""
+        parts = [part.strip() for part in str(self.signal_anomalies).split(",")]
+        return tuple(dict.fromkeys(part for part in parts if part))
 
 
 @dataclass(frozen=True)

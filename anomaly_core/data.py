@@ -80,11 +80,12 @@ class EcgSplit:
     classes_test: np.ndarray
     scaler: MinMaxScaler
     config: DataConfig
+    normal_classes: tuple[int, ...] = (NORMAL_CLASS,)  # the labels that count as normal in this dataset
 
     @property
     def y_test(self) -> np.ndarray:
         """1 for abnormal test beats, 0 for normal ones."""
-        return (self.classes_test != NORMAL_CLASS).astype(np.int64)
+        return (~np.isin(self.classes_test, self.normal_classes)).astype(np.int64)
 
 
 def _partition(classes: np.ndarray, fraction: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -138,22 +139,23 @@ def _training_counts(cfg: DataConfig, normals: int, abnormals: int) -> tuple[int
     return n_normal, n_abnormal, n_val
 
 
-def make_split(data: EcgData, cfg: DataConfig) -> EcgSplit:
+def make_split(data: EcgData, cfg: DataConfig, normal_classes: tuple[int, ...] = (NORMAL_CLASS,)) -> EcgSplit:
     """Seeded stratified split; the scaler is fitted on the training rows only."""
     rng = np.random.default_rng(cfg.seed)
+    is_normal = np.isin(data.classes, normal_classes)
     test_pool, train_pool = _partition(data.classes, cfg.test_pool_fraction, rng)
     if cfg.test_size is not None and cfg.test_size > len(test_pool):
         raise ValueError(
             f"test_size: {cfg.test_size} is more than the {len(test_pool)} beats in the test pool; choose fewer or 'all'"
         )
     test_idx = test_pool if cfg.test_size is None else _sample_stratified(test_pool, data.classes, cfg.test_size, rng)
-    if len(np.unique(data.classes[test_idx] == NORMAL_CLASS)) < 2:
+    if len(np.unique(is_normal[test_idx])) < 2:
         raise ValueError(
             f"test_size: {len(test_idx)} test beat(s) cannot hold both a normal and an abnormal beat, so no result "
             "can be judged; choose at least 2 or 'all'"
         )
-    normal_pool = rng.permutation(train_pool[data.classes[train_pool] == NORMAL_CLASS])
-    abnormal_pool = train_pool[data.classes[train_pool] != NORMAL_CLASS]
+    normal_pool = rng.permutation(train_pool[is_normal[train_pool]])
+    abnormal_pool = train_pool[~is_normal[train_pool]]
     n_normal, n_abnormal, n_val = _training_counts(cfg, len(normal_pool), len(abnormal_pool))
     val_idx = normal_pool[n_normal : n_normal + n_val]
     abnormal_idx = _sample_stratified(abnormal_pool, data.classes, n_abnormal, rng) if n_abnormal else abnormal_pool[:0]
@@ -167,4 +169,5 @@ def make_split(data: EcgData, cfg: DataConfig) -> EcgSplit:
         classes_test=data.classes[test_idx],
         scaler=scaler,
         config=cfg,
+        normal_classes=tuple(normal_classes),
     )

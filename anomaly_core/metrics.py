@@ -200,3 +200,11 @@ def summarize_scores(y_true: np.ndarray, y_score: np.ndarray) -> ScoreSummary:
         recall_at_best_f1=at_best.recall,
         recall_at_5pct_fpr=sweep.recall_at_fpr(FPR_BUDGET),
     )
+
+
+def summarize_if_labelled(y_true: np.ndarray, y_score: np.ndarray) -> ScoreSummary:
+    """`summarize_scores`, or every number NaN when the test rows are all of one kind (a CSV without labels)."""
+    if np.unique(np.asarray(y_true)).size < 2:
+        nan = float("nan")
+        return ScoreSummary(nan, nan, nan, nan, nan, nan, nan)
+    return summarize_scores(y_true, y_score)

@@ -6,6 +6,7 @@ Nothing is ever unpickled: a file that is not exactly what we wrote is refused w
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from safetensors.torch import save as save_tensors
 
 from .config import LOSSES, DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
 from .data import EcgSplit, MinMaxScaler
-from .metrics import summarize_scores
+from .metrics import summarize_if_labelled
 from .model import Autoencoder, build_model
 from .model_header import FORMAT, ModelFileError, check_info_types, read_metadata
 from .scoring import anomaly_scores, suggested_threshold
@@ -94,7 +95,7 @@ class SavedModel:
 
 def trained_info(trainer: Trainer, split: EcgSplit) -> ModelInfo:
     """What a finished training records: its settings, the score error, the suggested threshold and test results."""
-    summary = summarize_scores(split.y_test, trainer.test_scores())
+    summary = summarize_if_labelled(split.y_test, trainer.test_scores())
     return ModelInfo(
         score_error=trainer.cfg.loss,
         data=split.config,
@@ -103,10 +104,15 @@ def trained_info(trainer: Trainer, split: EcgSplit) -> ModelInfo:
         steps=trainer.steps,
         train_seconds=round(trainer.seconds, 3),
         threshold=suggested_threshold(trainer.train_scores()),
-        auc=summary.auc,
-        average_precision=summary.average_precision,
-        best_f1_threshold=summary.best_f1_threshold,
+        auc=_known(summary.auc),
+        average_precision=_known(summary.average_precision),
+        best_f1_threshold=_known(summary.best_f1_threshold),
     )
+
+
+def _known(value: float) -> float | None:
+    """None for a result that needs labels the data did not have (NaN is not JSON)."""
+    return None if math.isnan(value) else value
 
 
 def model_to_bytes(model: Autoencoder, scaler: MinMaxScaler, info: ModelInfo | None = None) -> bytes:

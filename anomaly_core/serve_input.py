@@ -11,7 +11,7 @@ import numpy as np
 from .bounded_json import JsonInputError, loads_bounded
 from .signals import check_signals, read_signals_csv
 
-JSON_EXAMPLE = '{"beats": [[140 numbers], ...], "threshold": 0.02}'
+JSON_EXAMPLE = '{"beats": [[input_length numbers], ...], "threshold": 0.02}'  # GET /model gives input_length
 
 
 @dataclass(frozen=True)

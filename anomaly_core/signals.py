@@ -53,8 +53,12 @@ def _row_list(rows: np.ndarray) -> str:
     return shown + (f" and {rows.size - 5} more" if rows.size > 5 else "")
 
 
-def read_signals_csv(data: bytes, length: int = BEAT_LENGTH) -> SignalTable:
-    """Parse CSV bytes: one beat per row of `length` values, optionally a first `label` column (UCR class)."""
+ECG5000_CLASSES = (1, 2, 3, 4, 5)
+
+
+def read_signals_csv(data: bytes, length: int = BEAT_LENGTH, classes: tuple[int, ...] | None = ECG5000_CLASSES) -> SignalTable:
+    """Parse CSV bytes: one beat per row of `length` values, optionally a first `label` column (one of `classes`;
+    None: any whole number)."""
     if len(data) > MAX_CSV_BYTES:
         raise ValueError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_CSV_BYTES // 2**20} MB")
     if not data.strip():
@@ -76,13 +80,23 @@ def read_signals_csv(data: bytes, length: int = BEAT_LENGTH) -> SignalTable:
     if text_cells.size:
         row, col = text_cells[0]
         raise ValueError(f"row {row + 1}, column {col + 1} is not a number: {table.iat[row, col]!r}")
-    classes = None
+    labels = None
     if table.shape[1] == length + 1:
-        classes, numbers = numbers[:, 0], numbers[:, 1:]
-        if not np.isin(classes, (1, 2, 3, 4, 5)).all():
+        labels, numbers = numbers[:, 0], numbers[:, 1:]
+        _check_labels(labels, classes)
+        labels = labels.astype(np.int64)
+    return SignalTable(signals=check_signals(numbers, length), classes=labels)
+
+
+def _check_labels(labels: np.ndarray, classes: tuple[int, ...] | None) -> None:
+    """ValueError when a label is not one of the dataset's classes (or, with None, not a whole number)."""
+    if classes is None:
+        if not np.all(labels == np.round(labels)):
+            raise ValueError("the label column must hold whole numbers (the rows' classes)")
+    elif not np.isin(labels, classes).all():
+        if classes == ECG5000_CLASSES:
             raise ValueError("the label column must hold ECG5000 classes 1-5 (1 = normal)")
-        classes = classes.astype(np.int64)
-    return SignalTable(signals=check_signals(numbers, length), classes=classes)
+        raise ValueError(f"the label column must hold this dataset's classes: {', '.join(str(c) for c in classes)}")
 
 
 def check_row_lengths(data: bytes) -> None:

@@ -1,4 +1,4 @@
-"""Data: the ECG5000 heartbeats, their five classes, how they are scaled and split for training."""
+"""Data: choose the dataset (ECG5000 by default), see its classes, how its rows are scaled and split for training."""
 
 import streamlit as st
 
@@ -7,9 +7,9 @@ from ui.entry import ensure_app_entry
 
 ensure_app_entry()
 
-st.title("The data: ECG5000 heartbeats")
+st.title("The data: ECG5000 and other datasets")
 st.markdown(
-    "Every example in this lab is one real heartbeat: 140 numbers that trace the voltage of the heart through one beat. "
-    "Most beats are normal; the model learns from normal beats only and must spot the other four classes by itself."
+    "Every example is one row of numbers: by default a real heartbeat of ECG5000, 140 numbers that trace the heart's "
+    "voltage through one beat. The model learns from normal rows only and must spot the others by itself."
 )
 render_data_page()

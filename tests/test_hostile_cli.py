@@ -49,7 +49,7 @@ CONFIGS = {
 }
 EXPECTED = {
     "nested deeply": "nested more than",
-    "input_length unlike the data": "ECG5000 beats have 140 values",
+    "input_length unlike the data": "the rows of ECG5000 heartbeats have 140 values",
     "test_size 1": "both a normal and an abnormal",
     "seed text": "TrainConfig.seed: must be a number",
     "dropout text": "ModelConfig.dropout: must be a number",

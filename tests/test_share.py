@@ -32,6 +32,8 @@ OTHER_TRAIN = {
 }  # fmt: skip
 OTHER_DATA = {
     "train_size": 800, "test_size": 500, "abnormal_fraction": 0.1, "val_fraction": 0.2, "test_pool_fraction": 0.3, "seed": 7,
+    "dataset": "ecgfivedays", "normal_class": 2, "signal_anomalies": "spike,flat", "signal_trend": True,
+    "signal_seasonality": True,
 }  # fmt: skip
 
 
@@ -198,7 +200,9 @@ render_share_controls()
 
 def test_uploading_a_settings_file_applies_it_and_a_wrong_one_changes_nothing() -> None:
     at = AppTest.from_string(SHARE_PAGE, default_timeout=30).run()
-    state = every_setting_changed()
+    changed = every_setting_changed()
+    ecg5000 = dataclasses.replace(changed.settings.data, dataset="ecg5000", normal_class=None)  # sizes made for ECG5000
+    state = dataclasses.replace(changed, settings=dataclasses.replace(changed.settings, data=ecg5000))
     at.file_uploader(key="share_upload").upload("lesson.json", settings_to_json(state.settings, "youden")).run()
     assert not at.exception and "loaded" in at.success[0].value
     assert at.session_state[SETTINGS_KEY] == state.settings and at.session_state[THRESHOLD_KEY] == "youden"

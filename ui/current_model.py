@@ -7,6 +7,7 @@ Cached once per server: the bundled default model (read-only, shared by all sess
 from __future__ import annotations
 
 import contextlib
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -32,7 +33,7 @@ from anomaly_core import (
     load_model,
     save_model,
     suggested_threshold,
-    summarize_scores,
+    summarize_if_labelled,
     trained_info,
 )
 from ui.datasets import ecg_data, ecg_split
@@ -74,15 +75,20 @@ class ActiveModel:
             epochs=self.epochs,
             train_seconds=self.train_seconds,
             threshold=self.threshold,
-            auc=self.summary.auc,
-            average_precision=self.summary.average_precision,
-            best_f1_threshold=self.summary.best_f1_threshold,
+            auc=_known(self.summary.auc),
+            average_precision=_known(self.summary.average_precision),
+            best_f1_threshold=_known(self.summary.best_f1_threshold),
         )
 
     @cached_property
     def sweep(self) -> ThresholdSweep:
         """The test scores sorted once (built on first use): any threshold is then one binary search, no model call."""
         return ThresholdSweep(self.split.y_test, self.test_scores)
+
+
+def _known(value: float) -> float | None:
+    """None for a result that needs labels the data did not have."""
+    return None if math.isnan(value) else value
 
 
 def make_active_model(
@@ -107,7 +113,7 @@ def make_active_model(
         loss=loss,
         test_scores=test_scores,
         train_scores=train_scores,
-        summary=summarize_scores(split.y_test, test_scores),
+        summary=summarize_if_labelled(split.y_test, test_scores),
         threshold=suggested_threshold(train_scores),
         epochs=epochs,
         train_seconds=train_seconds,

@@ -9,7 +9,7 @@ import numpy as np
 from anomaly_core import EcgSplit, ModelFileError, SavedModel, model_from_bytes, model_to_bytes
 from anomaly_core.export import onnx_bytes
 from ui.current_model import ActiveModel, make_active_model
-from ui.datasets import ecg_data, ecg_split
+from ui.datasets import ecg_split
 
 
 def model_file_bytes(active: ActiveModel) -> bytes:
@@ -24,8 +24,13 @@ def model_onnx_bytes(active: ActiveModel) -> bytes:
 
 def model_from_upload(filename: str, data: bytes) -> ActiveModel:
     """Rebuild an uploaded model on its own data split; ModelFileError says why a file is refused."""
-    saved = model_from_bytes(data, expected_length=ecg_data().signals.shape[1])  # the length of the data's beats
+    saved = model_from_bytes(data)
     split = _split_of(saved)
+    if saved.config.input_length != split.x_test.shape[1]:
+        raise ModelFileError(
+            f"this model was made for rows of {saved.config.input_length} values, but the rows of its dataset "
+            f"({saved.info.data.dataset}) have {split.x_test.shape[1]}"
+        )
     try:
         active = make_active_model(f"Uploaded: {filename}", saved.model, split, saved.info.score_error, epochs=saved.info.epochs)
     except (ValueError, RuntimeError) as error:  # e.g. scores that overflow on the test beats only
@@ -40,7 +45,7 @@ def _split_of(saved: SavedModel) -> EcgSplit:
     try:
         split = ecg_split(saved.info.data)
     except ValueError as error:
-        raise ModelFileError(f"the file's data settings are invalid: {error}") from None
+        raise ModelFileError(f"the file's data settings cannot be used here: {error}") from None
     same_scale = math.isclose(saved.scaler.minimum, split.scaler.minimum, abs_tol=1e-5) and math.isclose(
         saved.scaler.maximum, split.scaler.maximum, abs_tol=1e-5
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from anomaly_core import DEFAULT_DATASET
 from anomaly_core.runs import RunNotFound, RunRecord, StoreError
 from ui.current_model import active_model, set_active_model
 from ui.model_file import model_file_bytes, model_onnx_bytes
@@ -18,7 +19,8 @@ MESSAGE_KEY = "my_runs_message"
 def run_line(run: RunRecord) -> str:
     """'Run 2 (Good default) · dense · 40 ep · AUC 0.991 · finished'."""
     auc = f" · AUC {run.metrics['auc']:.3f}" if "auc" in run.metrics else ""
-    return f"{run.name} · {run.spec.model.family} · {run.epochs} ep{auc} · {run.status}"
+    data = "" if run.spec.data.dataset == DEFAULT_DATASET else f" · {run.spec.data.dataset}"  # ECG5000 goes unsaid
+    return f"{run.name} · {run.spec.model.family}{data} · {run.epochs} ep{auc} · {run.status}"
 
 
 def _act(run_id: str, action: str) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from anomaly_core import DataConfig, ModelConfig, TrainConfig
-from ui.settings import LabSettings, set_settings
+from ui.datasets import with_dataset
+from ui.settings import LabSettings, get_settings, set_settings
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ PRESETS: dict[str, Preset] = {preset.key: preset for preset in _ALL}
 
 
 def apply_preset(key: str) -> Preset:
-    """Load a preset into the session's settings (the Train page's widgets follow)."""
+    """Load a preset into the session's settings, on the dataset chosen now (the Train page's widgets follow)."""
     preset = PRESETS[key]
-    set_settings(preset.settings)
+    chosen = get_settings().data
+    set_settings(dataclasses.replace(preset.settings, data=with_dataset(preset.settings.data, chosen)))
     return preset

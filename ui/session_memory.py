@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 
 from anomaly_core.runs import StoreError
+from ui.datasets import session_upload
 from ui.run_models import current_run_id, use_run
 from ui.runs import follow_run, followed_run_id, open_session, run_service, session_run, session_token, store_problem
 from ui.settings import get_settings, set_settings
@@ -32,6 +33,7 @@ def snapshot() -> dict[str, Any]:
         "current_run": current_run_id(),
         "followed_run": followed_run_id(),
         "adopted": st.session_state.get(ADOPTED_KEY),
+        "csv_digest": get_settings().data.csv_digest,  # links leave an upload out; the session keeps it
     }
 
 
@@ -39,7 +41,11 @@ def restore(saved: dict[str, Any]) -> None:
     """Put a snapshot back: settings, lesson and locks first, then the runs."""
     state, _ = decode_params(saved.get("link") or {})
     apply_state(state)
-    set_settings(dataclasses.replace(get_settings(), preset=saved.get("preset")))
+    settings = dataclasses.replace(get_settings(), preset=saved.get("preset"))
+    digest = saved.get("csv_digest")
+    if isinstance(digest, str) and digest and session_upload(digest) is not None:
+        settings = dataclasses.replace(settings, data=dataclasses.replace(settings.data, dataset="csv", csv_digest=digest))
+    set_settings(settings)
     if saved.get("applied_link"):
         st.session_state[APPLIED_LINK_KEY] = saved["applied_link"]  # the address's link was applied before: keep edits
     follow_run(saved.get("followed_run"))

@@ -10,11 +10,13 @@ cannot hold settings across pages.)
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import streamlit as st
 
-from anomaly_core import DataConfig, ModelConfig, TrainConfig
+from anomaly_core import DataConfig, ModelConfig, TrainConfig, fit_model_to_length
+from ui.datasets import dataset_of
 
 SETTINGS_KEY = "lab_settings"
 WIDGET_PREFIX = "w_"
@@ -36,7 +38,17 @@ def get_settings() -> LabSettings:
 
 
 def set_settings(settings: LabSettings) -> None:
-    """Replace the settings and make the Train page's widgets show them."""
-    st.session_state[SETTINGS_KEY] = settings
+    """Replace the settings (the model's input length set to the dataset's) and make the Train page's widgets show them."""
+    st.session_state[SETTINGS_KEY] = fitted_to_data(settings)
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(WIDGET_PREFIX)]:
         del st.session_state[key]
+
+
+def fitted_to_data(settings: LabSettings) -> LabSettings:
+    """The settings with the model's input length from its dataset (a CSV whose upload is gone: back to ECG5000)."""
+    try:
+        length = dataset_of(settings.data).input_length
+    except ValueError:
+        settings = dataclasses.replace(settings, data=dataclasses.replace(settings.data, dataset="ecg5000", csv_digest=""))
+        length = dataset_of(settings.data).input_length
+    return dataclasses.replace(settings, model=fit_model_to_length(settings.model, length))

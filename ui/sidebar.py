@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
-from anomaly_core import ModelFileError
+from anomaly_core import DATASET_TITLES, ModelFileError
 from ui.current_model import ActiveModel, active_model, architecture_label, remember_trained_model, set_active_model
 from ui.model_file import model_file_bytes, model_from_upload, model_onnx_bytes
 from ui.my_runs import render_my_runs
@@ -22,7 +24,9 @@ def render_model_card() -> None:
         st.caption("Current model")
         st.markdown(f"**{current.name}**")
         st.text(architecture_label(current.config))
-        st.text(f"{current.epochs} epochs · test AUC {current.summary.auc:.3f}")
+        auc = "no labels" if math.isnan(current.summary.auc) else f"{current.summary.auc:.3f}"
+        st.text(f"{current.epochs} epochs · test AUC {auc}")
+        st.caption(f"Data: {DATASET_TITLES[current.split.config.dataset]}")
         with st.expander("Model file"):
             _render_model_file(current)
         render_my_runs()

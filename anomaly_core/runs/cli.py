@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 from ..config import config_to_dict
-from ..data import load_ecg5000, make_split
+from ..datasets import dataset_split
 from ..persistence import ModelInfo, save_model
+from ..uploads import read_upload
 from .checkpoint import model_from_checkpoint
 from .records import RunRecord
 from .settings import RunSettings
@@ -40,11 +41,12 @@ def _find(store: RunStore, run_id: str) -> RunRecord:
     raise ValueError(f"no run {run_id[:20]!r} in the run store (`runs list` shows the ids)")
 
 
-def _export(store: RunStore, run: RunRecord, out: Path) -> Path:
+def _export(store: RunStore, run: RunRecord, out: Path, data_dir: Path) -> Path:
     data = store.checkpoint(run.id)
     if data is None or not run.usable:
         raise ValueError(f"run {run.id} has no trained weights yet (status {run.status}, {run.epochs} epochs)")
-    split = make_split(load_ecg5000(), run.spec.data)
+    upload = read_upload(data_dir, run.session, run.spec.data.csv_digest) if run.spec.data.dataset == "csv" else None
+    split = dataset_split(run.spec.data, upload)
     metrics = run.metrics
     info = ModelInfo(
         score_error=run.spec.train.loss, data=run.spec.data, train=run.spec.train, epochs=run.epochs,
@@ -56,7 +58,8 @@ def _export(store: RunStore, run: RunRecord, out: Path) -> Path:
 
 def run_runs(args: argparse.Namespace) -> int:
     """List, show or export runs; a missing run or an unreadable store is a ValueError (one line, exit code 2)."""
-    store = open_store(RunSettings.from_env())
+    settings = RunSettings.from_env()
+    store = open_store(settings)
     if args.runs_command == "list":
         print(f"{'id':12}  session  {'status':11}  family  epochs  AUC     name")
         for run in store.all_runs():
@@ -72,6 +75,6 @@ def run_runs(args: argparse.Namespace) -> int:
         fields = ("id", "name", "status", "message", "epochs", "device", "train_seconds", "metrics")
         print(json.dumps({name: getattr(run, name) for name in fields} | {"settings": spec}, indent=2))
     else:
-        target = _export(store, _find(store, args.run_id), args.out)
+        target = _export(store, _find(store, args.run_id), args.out, settings.data_dir)
         print(f"wrote {target}")
     return 0

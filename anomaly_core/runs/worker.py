@@ -7,6 +7,7 @@ Stop is noticed; the whole trainer state is checkpointed every CHECKPOINT_SECOND
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import os
 import socket
@@ -17,11 +18,13 @@ from collections.abc import Callable
 import torch
 
 from ..config import DataConfig
-from ..data import EcgData, EcgSplit, load_ecg5000, make_split
-from ..metrics import summarize_scores
+from ..data import EcgData, EcgSplit
+from ..datasets import dataset_split, load_dataset
+from ..metrics import summarize_if_labelled
 from ..model import build_model
 from ..scoring import threshold_mean_std
 from ..train import EpochResult, Trainer, TrainingDiverged, configure_threads
+from ..uploads import read_upload
 from .checkpoint import restore_trainer, trainer_checkpoint
 from .records import EpochRecord, RunRecord, RunStatus
 from .settings import RunSettings
@@ -45,11 +48,18 @@ def _record(result: EpochResult) -> EpochRecord:
 
 def final_metrics(trainer: Trainer, split: EcgSplit) -> dict[str, float]:
     """Test AUC, AP, the best-F1 point, recall at 5 % FPR, and the mean + 1 std threshold of the training errors."""
-    summary = summarize_scores(split.y_test, trainer.test_scores())
-    return {**dataclasses.asdict(summary), "threshold": threshold_mean_std(trainer.train_scores(), k=1.0)}
+    summary = summarize_if_labelled(split.y_test, trainer.test_scores())
+    known = {name: value for name, value in dataclasses.asdict(summary).items() if not math.isnan(value)}  # no labels: none
+    return {**known, "threshold": threshold_mean_std(trainer.train_scores(), k=1.0)}
 
 
 def _new_trainer(run: RunRecord, split: EcgSplit, checkpoint: bytes | None) -> Trainer:
+    length = split.x_test.shape[1]
+    if run.spec.model.input_length != length:
+        raise ValueError(
+            f"this model takes {run.spec.model.input_length} values per row, but the rows of {run.spec.data.dataset} "
+            f"have {length}; choose the dataset again on the Data page"
+        )
     train_cfg = dataclasses.replace(run.spec.train, eval_every=1)
     trainer = Trainer(build_model(run.spec.model, seed=train_cfg.seed), split, train_cfg)
     if checkpoint is not None and run.epochs > 0:
@@ -103,13 +113,18 @@ def train_run(store: RunStore, run: RunRecord, split_for: Callable[[DataConfig],
 def serve(settings: RunSettings, parent_pid: int) -> None:
     """A worker process's life: load the data once, then train queued runs until the parent process is gone."""
     configure_threads()  # many small models side by side: one thread each is fastest and fair
-    store, data = open_store(settings), load_ecg5000()
+    store = open_store(settings)
+    loaded: dict[str, EcgData] = {"ecg5000": load_dataset(DataConfig())}  # the default dataset, loaded once
     splits: dict[DataConfig, EcgSplit] = {}
     name = worker_name(os.getpid())
 
-    def split_for(cfg: DataConfig, ecg: EcgData = data) -> EcgSplit:
+    def split_for(cfg: DataConfig, session: str) -> EcgSplit:
         if cfg not in splits:
-            splits[cfg] = make_split(ecg, cfg)
+            upload = read_upload(settings.data_dir, session, cfg.csv_digest) if cfg.dataset == "csv" else None
+            fixed = cfg.dataset not in ("csv", "long_signal")  # rows that do not depend on the config's options
+            if fixed and cfg.dataset not in loaded:
+                loaded[cfg.dataset] = load_dataset(cfg)
+            splits[cfg] = dataset_split(cfg, upload, loaded.get(cfg.dataset) if fixed else None)
         return splits[cfg]
 
     while os.getppid() == parent_pid:
@@ -117,7 +132,7 @@ def serve(settings: RunSettings, parent_pid: int) -> None:
         if run is None:
             time.sleep(IDLE_POLL_SECONDS)
         else:
-            train_run(store, run, split_for)
+            train_run(store, run, functools.partial(split_for, session=run.session))
 
 
 def main(argv: list[str]) -> None:

@@ -7,8 +7,9 @@ from collections import Counter
 import numpy as np
 import streamlit as st
 
-from anomaly_core import DataConfig, EcgSplit, ScoreSummary, count_parameters, summarize_scores
+from anomaly_core import DataConfig, EcgSplit, ScoreSummary, count_parameters
 from anomaly_core.baselines import BaselineResult, run_baselines
+from anomaly_core.metrics import summarize_if_labelled
 from ui.compare.table import LeaderRow, family_key
 from ui.current_model import ActiveModel, default_model
 from ui.datasets import ecg_split
@@ -60,8 +61,9 @@ def model_row(model: ActiveModel, name: str) -> LeaderRow:
 
 def baseline_row(result: BaselineResult, split: EcgSplit) -> LeaderRow:
     """A leaderboard row of a fitted baseline."""
+    summary = summarize_if_labelled(split.y_test, result.test_scores)
     return _row(result.label, result.name, is_baseline=True, parameters=result.stored_values, seconds=result.fit_seconds,
-                scores=result.test_scores, split=split, summary=summarize_scores(split.y_test, result.test_scores))  # fmt: skip
+                scores=result.test_scores, split=split, summary=summary)  # fmt: skip
 
 
 def compared_models() -> list[ActiveModel]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +10,8 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from anomaly_core import (
-    CLASS_NAMES,
+    DATASET_TITLES,
+    DEFAULT_DATASET,
     FPR_BUDGET,
     NORMAL_CLASS,
     SHORT_CLASS_NAMES,
@@ -71,7 +72,8 @@ def split_label(cfg: DataConfig) -> str:
     """A short human label of a data split, e.g. 'all beats, 0 % abnormal in training, seed 0'."""
     size = "all beats" if cfg.train_size is None else f"{cfg.train_size} training beats"
     test = "" if cfg.test_size is None else f", {cfg.test_size} test beats"
-    return f"{size}{test}, {cfg.abnormal_fraction:.0%} abnormal in training, seed {cfg.seed}"
+    dataset = "" if cfg.dataset == DEFAULT_DATASET else f"{DATASET_TITLES[cfg.dataset]}: "
+    return f"{dataset}{size}{test}, {cfg.abnormal_fraction:.0%} abnormal in training, seed {cfg.seed}"
 
 
 def leaderboard_frame(rows: Sequence[LeaderRow], sort_by: str = "ROC AUC", ascending: bool = False) -> pd.DataFrame:
@@ -99,7 +101,8 @@ def best_per_column(frame: pd.DataFrame) -> dict[str, int]:
     """Index of the best line in each metric column (highest, or lowest for time and size)."""
     if frame.empty:
         return {}
-    return {col: int(frame[col].idxmax() if higher else frame[col].idxmin()) for col, higher in METRIC_COLUMNS.items()}
+    known = {col: higher for col, higher in METRIC_COLUMNS.items() if frame[col].notna().any()}  # no labels: no metrics
+    return {col: int(frame[col].idxmax() if higher else frame[col].idxmin()) for col, higher in known.items()}
 
 
 def style_best(frame: pd.DataFrame) -> Styler:
@@ -114,23 +117,29 @@ def style_best(frame: pd.DataFrame) -> Styler:
     return frame.style.apply(highlight).format(formats, na_rep="—")
 
 
-def recall_by_class(scores: np.ndarray, y_test: np.ndarray, classes: np.ndarray, max_fpr: float = FPR_BUDGET) -> dict[int, float]:
+def recall_by_class(
+    scores: np.ndarray,
+    y_test: np.ndarray,
+    classes: np.ndarray,
+    max_fpr: float = FPR_BUDGET,
+    abnormal: Sequence[int] = tuple(ABNORMAL_SHORT_NAMES),
+) -> dict[int, float]:
     """Share of each abnormal class flagged at the threshold that keeps false positives at `max_fpr` (NaN: none in test)."""
     scores, classes = np.asarray(scores), np.asarray(classes)
     threshold = ThresholdSweep(y_test, scores).threshold_at_fpr(max_fpr)  # the leaderboard's "recall @ 5% FPR" point
     recalls = {}
-    for label in sorted(c for c in CLASS_NAMES if c != NORMAL_CLASS):
+    for label in abnormal:
         members = scores[classes == label]
         recalls[label] = float(np.mean(flag_anomalies(members, threshold))) if len(members) else float("nan")
     return recalls
 
 
-def per_class_frame(rows: Sequence[LeaderRow]) -> pd.DataFrame:
-    """Recall of each abnormal class (columns) for each row (lines) at 5 % false positives."""
-    table = {r.name: recall_by_class(r.scores, r.y_test, r.classes_test) for r in rows}
+def per_class_frame(rows: Sequence[LeaderRow], names: Mapping[int, str] = ABNORMAL_SHORT_NAMES) -> pd.DataFrame:
+    """Recall of each abnormal class (columns; `names`: the abnormal classes' short names) for each row at 5 % FPR."""
+    table = {r.name: recall_by_class(r.scores, r.y_test, r.classes_test, abnormal=tuple(names)) for r in rows}
     frame = pd.DataFrame.from_dict(table, orient="index")
     counts = {label: int(np.sum(rows[0].classes_test == label)) for label in frame.columns} if rows else {}
-    frame.columns = [f"{label}: {ABNORMAL_SHORT_NAMES[label]} ({counts[label]} beats)" for label in frame.columns]
+    frame.columns = [f"{label}: {names[label]} ({counts[label]} rows)" for label in frame.columns]
     return frame
 
 

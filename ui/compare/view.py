@@ -6,11 +6,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from anomaly_core import CLASS_NAMES, DataConfig
+from anomaly_core import DataConfig
 from ui.compare.charts import pr_overlay, roc_overlay
 from ui.compare.rows import compared_models, rows_for_split, split_configs, unique_names
 from ui.compare.table import (
-    ABNORMAL_SHORT_NAMES,
     FAMILY_NOTES,
     LeaderRow,
     leaderboard_frame,
@@ -20,6 +19,8 @@ from ui.compare.table import (
     top_rows,
 )
 from ui.current_model import ActiveModel, active_model, set_active_model
+from ui.dataset_choice import NEEDS_LABELS
+from ui.datasets import dataset_of
 from ui.run_models import forget_current_run, use_run
 from ui.runs import session_run
 
@@ -74,6 +75,9 @@ def render_leaderboard(rows: Sequence[LeaderRow]) -> None:
 
 def render_curves(rows: Sequence[LeaderRow]) -> None:
     """Overlaid ROC and precision-recall curves of the chosen rows."""
+    if rows and not rows[0].y_test.any():
+        st.info(NEEDS_LABELS)
+        return
     names = [r.name for r in rows]
     chosen = st.session_state.get(CURVES_KEY)
     if chosen is None or not set(chosen) <= set(names):
@@ -90,15 +94,16 @@ def render_curves(rows: Sequence[LeaderRow]) -> None:
         st.plotly_chart(pr_overlay(curves), key="compare_pr", config={"displayModeBar": False})
 
 
-def render_per_class(rows: Sequence[LeaderRow]) -> None:
-    """Recall of each abnormal class at 5 % false positives, to show which beats each model misses."""
-    st.subheader("Which abnormal beats each model catches")
+def render_per_class(rows: Sequence[LeaderRow], cfg: DataConfig) -> None:
+    """Recall of each abnormal class at 5 % false positives, to show which rows each model misses."""
+    dataset = dataset_of(cfg)
+    short = {c: dataset.short_names[c] for c in dataset.abnormal_classes}
+    st.subheader(f"Which abnormal {dataset.row_name}s each model catches")
     st.caption(
-        "Share of each abnormal class flagged when the threshold lets 5 % of normal test beats through as false alarms. "
-        + "; ".join(f"{name} = {CLASS_NAMES[c]}" for c, name in ABNORMAL_SHORT_NAMES.items())
-        + "."
+        f"Share of each abnormal class flagged when the threshold lets 5 % of normal test {dataset.row_name}s through as "
+        "false alarms. " + "; ".join(f"{name} = {dataset.class_names[c]}" for c, name in short.items()) + "."
     )
-    st.dataframe(per_class_frame(rows).style.format("{:.0%}", na_rep="—"), width="stretch", placeholder="—")
+    st.dataframe(per_class_frame(rows, short).style.format("{:.0%}", na_rep="—"), width="stretch", placeholder="—")
 
 
 def _use(model: ActiveModel) -> None:
@@ -138,5 +143,5 @@ def render_compare_page() -> None:
     render_leaderboard(rows)
     render_use_model(models, cfg)
     render_curves(rows)
-    render_per_class(rows)
+    render_per_class(rows, cfg)
     render_family_notes()

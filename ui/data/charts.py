@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from anomaly_core import SHORT_CLASS_NAMES as SHORT_NAMES
+from ui.dataset_figures import PALETTE
 from ui.figures import ANOMALY_COLOR, NORMAL_COLOR, RECON_COLOR, style_figure
 
 CLASS_COLORS = {1: NORMAL_COLOR, 2: ANOMALY_COLOR, 3: "#8e44ad", 4: "#f4a261", 5: "#6c757d"}
@@ -20,24 +21,31 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def class_label(label: int) -> str:
+def class_label(label: int, names: Mapping[int, str] = SHORT_NAMES) -> str:
     """A class's number and short name, e.g. '2 · R-on-T PVC'."""
-    return f"{label} · {SHORT_NAMES.get(label, 'class')}"
+    return f"{label} · {names.get(label, 'class')}"
 
 
-def class_count_figure(counts: Mapping[int, int]) -> go.Figure:
-    """One bar per class with its number of beats written on it."""
-    labels = [class_label(label) for label in counts]
+def _count_color(label: int, place: int, names: Mapping[int, str]) -> str:
+    """ECG5000's own class colours; another dataset's classes take the palette in order."""
+    return CLASS_COLORS.get(label, RECON_COLOR) if names is SHORT_NAMES else PALETTE[place % len(PALETTE)]
+
+
+def class_count_figure(
+    counts: Mapping[int, int], *, names: Mapping[int, str] = SHORT_NAMES, row_name: str = "beat", title: str = "ECG5000"
+) -> go.Figure:
+    """One bar per class with its number of rows written on it."""
+    labels = [class_label(label, names) for label in counts]
     fig = go.Figure()
     fig.add_bar(
         x=labels,
         y=list(counts.values()),
         text=[f"{count:,}" for count in counts.values()],
         textposition="outside",
-        marker_color=[CLASS_COLORS.get(label, RECON_COLOR) for label in counts],
+        marker_color=[_count_color(label, i, names) for i, label in enumerate(counts)],
     )
     fig.update_yaxes(range=[0, max(counts.values()) * 1.3])
-    return style_figure(fig, "Beats per class in ECG5000", "class", "beats")
+    return style_figure(fig, f"{row_name.capitalize()}s per class in {title}", "class", f"{row_name}s")
 
 
 def beat_browser_figure(beat: np.ndarray, neighbours: np.ndarray, *, color: str, title: str) -> go.Figure:
@@ -50,11 +58,16 @@ def beat_browser_figure(beat: np.ndarray, neighbours: np.ndarray, *, color: str,
     return style_figure(fig, title, "time step", "amplitude (original units)")
 
 
-def class_bands_figure(stats: Mapping[int, tuple[np.ndarray, np.ndarray]]) -> go.Figure:
-    """For each class, its mean beat as a line inside a shaded band of ± one standard deviation."""
+def class_bands_figure(
+    stats: Mapping[int, tuple[np.ndarray, np.ndarray]],
+    *,
+    names: Mapping[int, str] = SHORT_NAMES,
+    colors: Mapping[int, str] = CLASS_COLORS,
+) -> go.Figure:
+    """For each class, its mean row as a line inside a shaded band of ± one standard deviation."""
     fig = go.Figure()
     for label, (mean, std) in stats.items():
-        color = CLASS_COLORS.get(label, RECON_COLOR)
+        color = colors.get(label, RECON_COLOR)
         steps = np.arange(len(mean))
         fig.add_scatter(
             x=np.r_[steps, steps[::-1]],
@@ -65,10 +78,8 @@ def class_bands_figure(stats: Mapping[int, tuple[np.ndarray, np.ndarray]]) -> go
             hoverinfo="skip",
             showlegend=False,
         )
-        fig.add_scatter(x=steps, y=mean, mode="lines", line=dict(color=color, width=2), name=class_label(label))
-    return style_figure(
-        fig, "Mean beat per class ± one standard deviation", "time step", "amplitude (original units)", height=380
-    )
+        fig.add_scatter(x=steps, y=mean, mode="lines", line=dict(color=color, width=2), name=class_label(label, names))
+    return style_figure(fig, "Mean row per class ± one standard deviation", "time step", "value (original units)", height=380)
 
 
 def single_beat_figure(beat: np.ndarray, *, title: str, y_label: str, color: str) -> go.Figure:

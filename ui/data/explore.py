@@ -1,4 +1,4 @@
-"""Data page, exploring ECG5000: the five classes, a beat browser and per-class mean ± std bands."""
+"""Data page, exploring the chosen dataset: its classes, a browser (beats, digit images or the long series) and bands."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anomaly_core import CLASS_NAMES, EcgData
-from anomaly_core.data import NORMAL_CLASS
-from ui.data.charts import CLASS_COLORS, SHORT_NAMES, beat_browser_figure, class_bands_figure, class_count_figure
+from anomaly_core import Dataset, EcgData
+from ui.data.charts import beat_browser_figure, class_bands_figure, class_count_figure
+from ui.dataset_figures import class_color
 
 CLASS_KEY = "data_class"
 BEAT_KEY = "data_beat_number"
@@ -17,22 +17,22 @@ BANDS_KEY = "data_band_classes"
 OVERLAY_BEATS = 20
 
 
-def class_table(classes: np.ndarray) -> pd.DataFrame:
-    """One row per class: its name, whether the lab calls it normal, its number of beats and share."""
+def class_table(classes: np.ndarray, dataset: Dataset) -> pd.DataFrame:
+    """One row per class: its name, whether the lab calls it normal, its number of rows and share."""
     labels, counts = np.unique(classes, return_counts=True)
     return pd.DataFrame(
         {
             "class": labels,
-            "name (short name in charts)": [_named(int(label)) for label in labels],
-            "in this lab": ["normal" if label == NORMAL_CLASS else "abnormal" for label in labels],
-            "beats": counts,
+            "name (short name in charts)": [_named(int(label), dataset) for label in labels],
+            "in this lab": ["normal" if label in dataset.normal_classes else "abnormal" for label in labels],
+            f"{dataset.row_name}s": counts,
             "share": [f"{count / counts.sum():.1%}" for count in counts],
         }
     )
 
 
-def _named(label: int) -> str:
-    full, short = CLASS_NAMES[label], SHORT_NAMES[label]
+def _named(label: int, dataset: Dataset) -> str:
+    full, short = dataset.class_names.get(label, f"Class {label}"), dataset.short_names.get(label, f"Class {label}")
     return full if full.startswith(short) else f"{full} ({short})"
 
 
@@ -47,8 +47,20 @@ def class_mean_std(data: EcgData, label: int) -> tuple[np.ndarray, np.ndarray]:
     return signals.mean(axis=0), signals.std(axis=0)
 
 
-def render_overview(data: EcgData) -> None:
-    """What one beat is, the five classes with their names and counts, and the count chart."""
+def render_overview(data: EcgData, dataset: Dataset) -> None:
+    """What one row is, the classes with their names and counts, and the count chart."""
+    if dataset.name != "ecg5000":
+        st.subheader(dataset.title)
+        st.markdown(f"{dataset.description} Each {dataset.row_name} has **{dataset.input_length} values**.")
+    else:
+        _describe_ecg5000(data)
+    st.dataframe(class_table(data.classes, dataset), hide_index=True, width="content")
+    counts = {int(label): int(count) for label, count in zip(*np.unique(data.classes, return_counts=True))}
+    figure = class_count_figure(counts, names=dataset.short_names, row_name=dataset.row_name, title=dataset.title)
+    st.plotly_chart(figure, key="data_class_counts", width="stretch")
+
+
+def _describe_ecg5000(data: EcgData) -> None:
     st.subheader("One beat, five classes")
     st.markdown(
         f"ECG5000 holds **{len(data.classes):,} heartbeats** from a 20-hour ECG recording of one patient with heart "
@@ -57,9 +69,6 @@ def render_overview(data: EcgData) -> None:
         "(mean 0, standard deviation 1). Cardiologists' labels put every beat in one of five classes; the lab calls "
         "class 1 normal and the other four abnormal."
     )
-    st.dataframe(class_table(data.classes), hide_index=True, width="content")
-    counts = {int(label): int(count) for label, count in zip(*np.unique(data.classes, return_counts=True))}
-    st.plotly_chart(class_count_figure(counts), key="data_class_counts", width="stretch")
 
 
 def _reset_beat_number() -> None:
@@ -67,50 +76,59 @@ def _reset_beat_number() -> None:
     st.session_state[BEAT_KEY] = 1
 
 
-def _init_browser_state(data: EcgData) -> None:
-    st.session_state.setdefault(CLASS_KEY, 2)
+def _init_browser_state(data: EcgData, dataset: Dataset) -> None:
+    labels = sorted(int(c) for c in np.unique(data.classes))
+    if st.session_state.get(CLASS_KEY) not in labels:
+        st.session_state[CLASS_KEY] = next((c for c in labels if c not in dataset.normal_classes), labels[0])
     st.session_state.setdefault(BEAT_KEY, 1)
     st.session_state.setdefault(OVERLAY_KEY, True)
     available = len(beats_of_class(data, st.session_state[CLASS_KEY]))
     st.session_state[BEAT_KEY] = int(np.clip(st.session_state[BEAT_KEY], 1, available))
 
 
-def render_browser(data: EcgData) -> int:
-    """Pick a class and a beat of it; returns the chosen beat's row in ECG5000."""
-    _init_browser_state(data)
-    st.subheader("Browse the beats")
-    labels = sorted(CLASS_NAMES)
+def render_browser(data: EcgData, dataset: Dataset) -> int:
+    """Pick a class and a row of it; returns the chosen row's number in the dataset."""
+    _init_browser_state(data, dataset)
+    noun = dataset.row_name
+    st.subheader(f"Browse the {noun}s")
+    labels = sorted(int(c) for c in np.unique(data.classes))
+    names = dataset.class_names
     pick_class, pick_beat, overlay = st.columns([3, 3, 2], vertical_alignment="bottom")
     label = pick_class.selectbox(
-        "Class", labels, key=CLASS_KEY, format_func=lambda c: f"{c} · {CLASS_NAMES[c]}", on_change=_reset_beat_number
+        "Class", labels, key=CLASS_KEY, format_func=lambda c: f"{c} · {names.get(c, c)}", on_change=_reset_beat_number
     )
     rows = beats_of_class(data, label)
     if len(rows) > 1:
-        number = pick_beat.slider(f"Beat of this class (1–{len(rows)})", 1, len(rows), key=BEAT_KEY)
+        number = pick_beat.slider(f"{noun.capitalize()} of this class (1–{len(rows)})", 1, len(rows), key=BEAT_KEY)
     else:
         number = 1
-        pick_beat.caption("This class has a single beat.")
+        pick_beat.caption(f"This class has a single {noun}.")
     show_others = overlay.toggle(f"Show {OVERLAY_BEATS} more of this class", key=OVERLAY_KEY)
     row = int(rows[number - 1])
     others = rows[rows != row][:OVERLAY_BEATS] if show_others else rows[:0]
-    title = f"Class {label} · {CLASS_NAMES[label]}: beat {number} of {len(rows)} (row {row + 1} of ECG5000)"
-    figure = beat_browser_figure(data.signals[row], data.signals[others], color=CLASS_COLORS[label], title=title)
+    title = f"Class {label} · {names.get(label, label)}: {noun} {number} of {len(rows)} (row {row + 1} of {dataset.title})"
+    color = class_color(label, list(names), dataset.normal_classes)
+    figure = beat_browser_figure(data.signals[row], data.signals[others], color=color, title=title)
     st.plotly_chart(figure, key="data_beat_browser", width="stretch")
     return row
 
 
-def render_bands(data: EcgData) -> None:
-    """Each chosen class's mean beat with a ± one standard deviation band."""
-    st.subheader("What a typical beat of each class looks like")
-    st.session_state.setdefault(BANDS_KEY, [1, 2])
-    chosen = st.multiselect(
-        "Classes to compare", sorted(CLASS_NAMES), key=BANDS_KEY, format_func=lambda c: f"{c} · {CLASS_NAMES[c]}"
-    )
+def render_bands(data: EcgData, dataset: Dataset) -> None:
+    """Each chosen class's mean row with a ± one standard deviation band."""
+    st.subheader(f"What a typical {dataset.row_name} of each class looks like")
+    labels = sorted(int(c) for c in np.unique(data.classes))
+    if not set(st.session_state.get(BANDS_KEY, [])) <= set(labels):
+        st.session_state[BANDS_KEY] = labels[:2]
+    st.session_state.setdefault(BANDS_KEY, labels[:2])
+    names = dataset.class_names
+    chosen = st.multiselect("Classes to compare", labels, key=BANDS_KEY, format_func=lambda c: f"{c} · {names.get(c, c)}")
     if not chosen:
         st.info("Choose at least one class to see its mean beat and spread.")
         return
     stats = {label: class_mean_std(data, label) for label in sorted(chosen)}
-    st.plotly_chart(class_bands_figure(stats), key="data_class_bands", width="stretch")
+    colors = {c: class_color(c, labels, dataset.normal_classes) for c in labels}
+    figure = class_bands_figure(stats, names=dataset.short_names, colors=colors)
+    st.plotly_chart(figure, key="data_class_bands", width="stretch")
     st.caption(
         "The line is the class's average at each time step; the band covers one standard deviation either side. "
         "Where bands of different classes separate, a model can tell them apart."

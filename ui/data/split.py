@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anomaly_core import CLASS_NAMES, DataConfig, EcgData, EcgSplit
-from anomaly_core.data import NORMAL_CLASS
-from ui.data.charts import CLASS_COLORS, class_label, composition_figure, single_beat_figure
-from ui.datasets import ecg_split
+from anomaly_core import DataConfig, Dataset, EcgData, EcgSplit
+from ui.data.charts import class_label, composition_figure, single_beat_figure
+from ui.dataset_figures import class_color
+from ui.datasets import ecg_split, with_dataset
 from ui.figures import RECON_COLOR
 from ui.presets import PRESETS
 from ui.settings import get_settings
@@ -23,27 +23,26 @@ def current_split() -> tuple[EcgSplit | None, str | None]:
         return None, str(error)
 
 
-def composition_table(split: EcgSplit) -> pd.DataFrame:
-    """Beats of each class (rows) in training, validation (normal beats only) and test (columns)."""
-    labels = sorted(CLASS_NAMES)
-    training = np.bincount(split.classes_train, minlength=max(labels) + 1)
-    test = np.bincount(split.classes_test, minlength=max(labels) + 1)
+def composition_table(split: EcgSplit, dataset: Dataset) -> pd.DataFrame:
+    """Rows of each class (table rows) in training, validation (normal rows only) and test (columns)."""
+    labels = sorted(dataset.class_names)
+    first_normal = dataset.normal_classes[0]
     return pd.DataFrame(
         {
-            "training": [int(training[label]) for label in labels],
-            "validation": [len(split.x_val) if label == NORMAL_CLASS else 0 for label in labels],
-            "test": [int(test[label]) for label in labels],
+            "training": [int(np.sum(split.classes_train == label)) for label in labels],
+            "validation": [len(split.x_val) if label == first_normal else 0 for label in labels],
+            "test": [int(np.sum(split.classes_test == label)) for label in labels],
         },
-        index=[class_label(label) for label in labels],
+        index=[class_label(label, dataset.short_names) for label in labels],
     )
 
 
-def composition_summary(split: EcgSplit) -> str:
+def composition_summary(split: EcgSplit, noun: str = "beat") -> str:
     """Sizes and abnormal shares of the three parts in one line."""
-    abnormal_train = float(np.mean(split.classes_train != NORMAL_CLASS))
+    abnormal_train = float(np.mean(~np.isin(split.classes_train, split.normal_classes)))
     return (
-        f"Training: {len(split.x_train):,} beats ({abnormal_train:.0%} abnormal) · validation: {len(split.x_val):,} "
-        f"normal beats · test: {len(split.x_test):,} beats ({split.y_test.mean():.0%} abnormal)."
+        f"Training: {len(split.x_train):,} {noun}s ({abnormal_train:.0%} abnormal) · validation: {len(split.x_val):,} "
+        f"normal {noun}s · test: {len(split.x_test):,} {noun}s ({split.y_test.mean():.0%} abnormal)."
     )
 
 
@@ -57,14 +56,14 @@ def _settings_caption(cfg: DataConfig) -> str:
     )
 
 
-def render_scaling(data: EcgData, row: int, split: EcgSplit | None) -> None:
-    """The browsed beat in original units next to the [0, 1] values the model is given."""
+def render_scaling(data: EcgData, row: int, split: EcgSplit | None, dataset: Dataset) -> None:
+    """The browsed row in original units next to the [0, 1] values the model is given."""
     st.subheader("Raw against min-max scaled")
-    scaler = (split or ecg_split(DataConfig())).scaler
+    scaler = (split or ecg_split(with_dataset(DataConfig(), get_settings().data))).scaler
     raw = data.signals[row]
     scaled = scaler.transform(raw)
     left, right = st.columns(2)
-    color = CLASS_COLORS[int(data.classes[row])]
+    color = class_color(int(data.classes[row]), list(dataset.class_names), dataset.normal_classes)
     left.plotly_chart(
         single_beat_figure(raw, title="Raw (as stored)", y_label="amplitude", color=color), key="data_raw", width="stretch"
     )
@@ -81,7 +80,7 @@ def render_scaling(data: EcgData, row: int, split: EcgSplit | None) -> None:
     )
 
 
-def render_composition(split: EcgSplit | None, problem: str | None) -> None:
+def render_composition(split: EcgSplit | None, problem: str | None, dataset: Dataset) -> None:
     """How the Train page's current data settings split the beats, or what to change when they cannot."""
     st.subheader("Your training and test data")
     cfg = get_settings().data
@@ -89,7 +88,7 @@ def render_composition(split: EcgSplit | None, problem: str | None) -> None:
     if split is None:
         st.warning(f"These data settings cannot be split: {problem}. Change them on the Train page.")
         return
-    st.markdown(composition_summary(split))
+    st.markdown(composition_summary(split, dataset.row_name))
     table, chart = st.columns([2, 3])
-    table.dataframe(composition_table(split))
-    chart.plotly_chart(composition_figure(composition_table(split)), key="data_composition_chart", width="stretch")
+    table.dataframe(composition_table(split, dataset))
+    chart.plotly_chart(composition_figure(composition_table(split, dataset)), key="data_composition_chart", width="stretch")

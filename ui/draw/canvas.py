@@ -8,9 +8,10 @@ import numpy as np
 import streamlit as st
 from PIL import Image, ImageDraw, ImageFont
 
-from anomaly_core import CLASS_NAMES, BeatEdits, CanvasFrame, DrawnSignal, signal_from_image, signal_from_points
+from anomaly_core import BeatEdits, CanvasFrame, DrawnSignal, signal_from_image, signal_from_points
 from anomaly_core.drawing import points_from_fabric
 from ui.current_model import ActiveModel
+from ui.dataset_choice import model_class_names
 
 CANVAS_WIDTH, CANVAS_HEIGHT = 700, 320  # the widest canvas, and its height on screens wide enough for it
 MIN_CANVAS_WIDTH = 240
@@ -65,18 +66,20 @@ def grid_image(frame: CanvasFrame, guide: np.ndarray | None = None) -> Image.Ima
 def choose_test_beat(current: ActiveModel, key: str, *, allow_none: bool = False) -> tuple[np.ndarray | None, str]:
     """A class and a beat number picking one test beat; returns (beat in original units or None, its name)."""
     classes_test = current.split.classes_test
-    options = ([0] if allow_none else []) + sorted(int(c) for c in np.unique(classes_test))
-    names = {0: "No guide", **{c: f"{c} · {CLASS_NAMES[c]}" for c in options if c}}
+    options: list[int | None] = [None] if allow_none else []
+    options += sorted(int(c) for c in np.unique(classes_test))
+    own = model_class_names(current)
+    names: dict[int | None, str] = {None: "No guide", **{c: f"{c} · {own.get(c, c)}" for c in options if c is not None}}
     label = "Guide beat drawn faintly behind" if allow_none else "Start from a test beat of class"
     chosen = st.selectbox(label, options, format_func=names.__getitem__, key=f"{key}_class")
-    if not chosen:
+    if chosen is None:
         return None, ""
     rows = np.flatnonzero(classes_test == chosen)
     index_key = f"{key}_index"
     st.session_state[index_key] = min(st.session_state.get(index_key, 1), len(rows))  # another class may have fewer beats
     number = st.number_input(f"Beat number (1-{len(rows)})", min_value=1, max_value=len(rows), key=index_key)
     beat = current.scaler.inverse(current.split.x_test[rows[int(number) - 1]])
-    return beat, f"{CLASS_NAMES[chosen]} test beat #{int(number)}"
+    return beat, f"{own.get(chosen, chosen)} test beat #{int(number)}"
 
 
 def _clear_canvas() -> None:

@@ -11,6 +11,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from anomaly_core import CLASS_NAMES, SignalTable, read_signals_csv, verdict
 from ui.current_model import ActiveModel
+from ui.dataset_choice import csv_label_classes, model_class_names
 from ui.draw.scoring import score_signals
 from ui.figures import signals_figure
 
@@ -72,36 +73,39 @@ def render_gallery(current: ActiveModel, threshold: float) -> None:
     right.button("Empty the gallery", key="draw_gallery_clear", on_click=lambda: gallery().clear())
 
 
-def _parsed_upload(uploaded: UploadedFile, length: int) -> SignalTable | str:
+def _parsed_upload(uploaded: UploadedFile, length: int, classes: tuple[int, ...] | None) -> SignalTable | str:
     """Read an uploaded CSV once per file (kept in the session); the error message when it is not usable."""
     cached = st.session_state.get(BULK_PARSED_KEY)
     if cached is not None and cached[0] == uploaded.file_id:
         return cached[1]
     try:
-        parsed: SignalTable | str = read_signals_csv(uploaded.getvalue(), length)
+        parsed: SignalTable | str = read_signals_csv(uploaded.getvalue(), length, classes)
     except ValueError as error:
         parsed = str(error)
     st.session_state[BULK_PARSED_KEY] = (uploaded.file_id, parsed)
     return parsed
 
 
-def bulk_results(table: SignalTable, scores: np.ndarray, threshold: float) -> pd.DataFrame:
+def bulk_results(
+    table: SignalTable, scores: np.ndarray, threshold: float, names: dict[int, str] | None = None
+) -> pd.DataFrame:
     """One row per beat: its number, score, verdict and, when the file had labels, its class."""
     results = pd.DataFrame({"beat": np.arange(1, len(scores) + 1), "score": scores})
     results["verdict"] = [verdict(score, threshold) for score in scores]
     if table.classes is not None:
         results["class"] = table.classes
-        results["class name"] = [CLASS_NAMES[int(c)] for c in table.classes]
+        known = names if names is not None else CLASS_NAMES
+        results["class name"] = [known.get(int(c), f"Class {int(c)}") for c in table.classes]
     return results
 
 
-def _render_bulk_summary(results: pd.DataFrame) -> None:
+def _render_bulk_summary(results: pd.DataFrame, normal: tuple[int, ...]) -> None:
     flagged = results["verdict"].eq("Anomaly")
     cols = st.columns(3)
     cols[0].metric("Beats scored", len(results))
     cols[1].metric("Called anomalies", int(flagged.sum()))
     if "class" in results:
-        agree = float((flagged == results["class"].ne(1)).mean())
+        agree = float((flagged == ~results["class"].isin(normal)).mean())
         cols[2].metric("Agree with the labels", f"{agree:.1%}")
 
 
@@ -110,19 +114,19 @@ def render_bulk(current: ActiveModel, threshold: float) -> None:
     length = current.config.input_length
     st.caption(
         f"One beat per row, {length} values in the data's original units; optionally a first column `label` "
-        "with the ECG5000 class (1 = normal). Up to 20 MB. The gallery's CSV download is in this format."
+        "with the class of the model's dataset (ECG5000: 1 = normal). Up to 20 MB. The gallery's CSV download is in this format."
     )
     uploaded = st.file_uploader("CSV of beats", type=["csv", "txt", "tsv"], key=BULK_FILE_KEY)
     if uploaded is None:
         st.session_state.pop(BULK_PARSED_KEY, None)  # forget the last file's beats once it is removed
         st.info("Upload a CSV file to score every beat in it.")
         return
-    parsed = _parsed_upload(uploaded, length)
+    parsed = _parsed_upload(uploaded, length, csv_label_classes(current))
     if isinstance(parsed, str):
         st.error(f"Could not score **{uploaded.name}**: {parsed}. Fix the file and upload it again.")
         return
-    results = bulk_results(parsed, score_signals(current, parsed.signals), threshold)
-    _render_bulk_summary(results)
+    results = bulk_results(parsed, score_signals(current, parsed.signals), threshold, model_class_names(current))
+    _render_bulk_summary(results, current.split.normal_classes)
     st.dataframe(results, hide_index=True, key="draw_bulk_table")
     st.download_button(
         "Download scores and verdicts (CSV)",

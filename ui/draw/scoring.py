@@ -8,7 +8,6 @@ import numpy as np
 import streamlit as st
 
 from anomaly_core import anomaly_scores, nearest_beat, per_step_errors, reconstruct, verdict
-from anomaly_core.data import NORMAL_CLASS
 from ui.current_model import ActiveModel
 from ui.figures import drawn_beat_figure, histogram_with_score
 from ui.threshold_control import render_log_toggle, render_threshold_slider
@@ -38,7 +37,7 @@ def score_beat(current: ActiveModel, signal: np.ndarray) -> BeatScore:
     """Score a beat (length,) in original units and find the nearest normal test beat."""
     scaled = current.scaler.transform(np.asarray(signal, dtype=np.float32)[None, :])
     score = float(anomaly_scores(current.model, scaled, current.loss)[0])
-    normals = current.split.x_test[current.split.classes_test == NORMAL_CLASS]
+    normals = current.split.x_test[current.split.y_test == 0]
     y_test = current.split.y_test
     return BeatScore(
         signal=np.asarray(signal, dtype=np.float32),

@@ -5,7 +5,7 @@ A slider move then costs binary searches in presorted scores: no model call, no 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -14,6 +14,7 @@ from anomaly_core import (
     CLASS_NAMES,
     THRESHOLD_STRATEGIES,
     Confusion,
+    Dataset,
     ThresholdSweep,
     flag_anomalies,
     precision_recall_curve,
@@ -21,9 +22,10 @@ from anomaly_core import (
     roc_curve,
 )
 from ui.current_model import ActiveModel
+from ui.datasets import dataset_of
 from ui.threshold_control import threshold_bounds
 
-ABNORMAL_CLASSES = (2, 3, 4, 5)
+ABNORMAL_CLASSES = (2, 3, 4, 5)  # ECG5000's; other datasets: Evaluation.class_scores' keys
 OUTCOMES = ("TP", "FP", "TN", "FN")
 
 
@@ -45,6 +47,7 @@ class Evaluation:
     order: np.ndarray  # test indices, most anomalous first
     beats: np.ndarray  # (n, length) test beats in original units
     reconstructions: np.ndarray  # (n, length) their reconstructions in original units
+    class_names: dict[int, str] = field(default_factory=lambda: dict(CLASS_NAMES))  # the model's dataset's classes
 
     @property
     def score_range(self) -> tuple[float, float]:
@@ -62,6 +65,7 @@ def build_evaluation(model: ActiveModel) -> Evaluation:
     precision, recall, _ = precision_recall_curve(y_true, scores)
     best_threshold, _ = sweep.best_f1()
     classes = model.split.classes_test
+    dataset = model_dataset(model)
     return Evaluation(
         sweep=sweep,
         y_true=y_true,
@@ -73,11 +77,17 @@ def build_evaluation(model: ActiveModel) -> Evaluation:
         curves=sweep.curves(),
         best_threshold=best_threshold,
         best=sweep.at(best_threshold),
-        class_scores={c: np.sort(scores[classes == c]) for c in ABNORMAL_CLASSES},
+        class_scores={c: np.sort(scores[classes == c]) for c in dataset.abnormal_classes},
         order=np.argsort(scores, kind="mergesort")[::-1],
         beats=model.scaler.inverse(model.split.x_test),
         reconstructions=model.scaler.inverse(reconstruct(model.model, model.split.x_test)),
+        class_names=dict(dataset.class_names),
     )
+
+
+def model_dataset(model: ActiveModel) -> Dataset:
+    """The dataset the model's split comes from, with the normal classes the split used."""
+    return dataset_of(model.split.config)
 
 
 def _corners(fpr: np.ndarray, tpr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -97,15 +107,14 @@ def strategy_threshold(evaluation: Evaluation, strategy: str, *, k: float = 1.0,
 def per_class_recall(evaluation: Evaluation, threshold: float) -> pd.DataFrame:
     """For each abnormal class with test beats: how many there are, how many score >= threshold, and that share."""
     rows = []
-    for label in ABNORMAL_CLASSES:
-        sorted_scores = evaluation.class_scores[label]
+    for label, sorted_scores in evaluation.class_scores.items():
         if sorted_scores.size == 0:  # a small test set can miss a rare class: no recall to show
             continue
         caught = int(sorted_scores.size - np.searchsorted(sorted_scores, threshold, side="left"))
         rows.append(
             {
                 "class": label,
-                "name": CLASS_NAMES[label],
+                "name": evaluation.class_names.get(label, f"Class {label}"),
                 "beats": sorted_scores.size,
                 "caught": caught,
                 "recall": caught / sorted_scores.size,

@@ -10,7 +10,7 @@ from typing import Literal
 
 import streamlit as st
 
-from anomaly_core import CLASS_NAMES, Confusion
+from anomaly_core import Confusion
 from ui.evaluate.charts import (
     beat_figure,
     confusion_figure,
@@ -21,7 +21,8 @@ from ui.evaluate.charts import (
     threshold_metrics_figure,
 )
 from ui.evaluate.controls import render_strategy_buttons, render_threshold_slider
-from ui.evaluate.evaluation import ABNORMAL_CLASSES, OUTCOMES, Evaluation, per_class_recall, sample_table
+from ui.evaluate.dataset_views import render_series_view
+from ui.evaluate.evaluation import OUTCOMES, Evaluation, per_class_recall, sample_table
 from ui.threshold_control import log_scale
 
 SHOWN_KEY = "eval_shown_outcome"
@@ -101,7 +102,7 @@ def render_class_recall(evaluation: Evaluation, threshold: float) -> None:
             "caught": st.column_config.NumberColumn("caught (score ≥ threshold)"),
         },
     )
-    missing = [str(c) for c in ABNORMAL_CLASSES if evaluation.class_scores[c].size == 0]
+    missing = [str(c) for c, scores in evaluation.class_scores.items() if scores.size == 0]
     if missing:
         st.caption(f"No test beats of class {', '.join(missing)} in this split, so no recall for it.")
 
@@ -131,7 +132,8 @@ def render_inspector(evaluation: Evaluation, threshold: float) -> None:
     figure = beat_figure(evaluation.beats[beat], evaluation.reconstructions[beat], title=title, y_label="value (original units)")
     plot_col.plotly_chart(figure, key="eval_inspected_beat")
     plot_col.caption(
-        f"Class {row['class']}: {CLASS_NAMES[int(row['class'])]}. Rank {row['rank']} of {len(evaluation.order)} by score. "
+        f"Class {row['class']}: {evaluation.class_names.get(int(row['class']))}. "
+        f"Rank {row['rank']} of {len(evaluation.order)} by score. "
         "Pick a row in the table to inspect another beat."
     )
 
@@ -150,6 +152,7 @@ def render_threshold_panel(evaluation: Evaluation) -> None:
     render_metric_cards(confusion, evaluation.best, evaluation.best_threshold)
     render_charts(evaluation, threshold, confusion, log=log_scale())
     render_class_recall(evaluation, threshold)
+    render_series_view(evaluation, threshold)  # the long signal only: the whole series and its error over time
     render_inspector(evaluation, threshold)
 
 

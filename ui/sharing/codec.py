@@ -25,7 +25,8 @@ from ui.train.limits import MAX_ENCODER_LAYERS, WIDGET_RANGES
 
 THRESHOLD_KEY = "threshold_strategy"  # a name from the core's THRESHOLD_STRATEGIES
 SECTIONS: dict[str, type] = {"model": ModelConfig, "train": TrainConfig, "data": DataConfig}
-NOT_SHARED = {("model", "input_length")}  # fixed by the data: ECG5000 beats have 140 values
+NOT_SHARED = {("model", "input_length"), ("data", "csv_digest")}  # fixed by the dataset; a link never carries a CSV
+PRIVATE_DATASET = "csv"  # a learner's upload stays with their session: links leave the dataset out
 
 
 ALIASES: dict[tuple[str, str], str] = {  # short names for the settings a learner changes most
@@ -167,6 +168,8 @@ def encode_params(state: SharedState) -> dict[str, str]:
     params: dict[str, str] = {}
     for param in PARAMS:
         value = getattr(getattr(state.settings, param.section), param.field)
+        if (param.field, value) == ("dataset", PRIVATE_DATASET):
+            continue
         if value != getattr(SECTIONS[param.section](), param.field):
             params[param.name] = _write_value(value, param.kind)
     if state.settings.preset:
@@ -179,6 +182,8 @@ def encode_params(state: SharedState) -> dict[str, str]:
 def _decode_field(param: Param, text: str) -> Any:
     """The value written in the link, or ValueError saying why it cannot be read."""
     value = READERS[param.kind](text)
+    if (param.field, value) == ("dataset", PRIVATE_DATASET):
+        raise ValueError("a link never carries an uploaded CSV; upload it on the Data page")
     return value
 
 

@@ -10,11 +10,11 @@ import types
 import typing
 from typing import Any
 
-from anomaly_core import THRESHOLD_STRATEGIES, ModelConfig, config_from_dict, config_to_dict
+from anomaly_core import THRESHOLD_STRATEGIES, DataConfig, ModelConfig, config_from_dict, config_to_dict, describe_dataset
 from anomaly_core.bounded_json import JsonInputError, loads_bounded
 from ui.presets import PRESETS
 from ui.settings import LabSettings
-from ui.sharing.codec import DEFAULT_THRESHOLD, SECTIONS, check_page_limits
+from ui.sharing.codec import DEFAULT_THRESHOLD, PRIVATE_DATASET, SECTIONS, check_page_limits
 
 MAX_FILE_BYTES = 20_000
 FILE_FORMAT = "anomaly-lab-settings"
@@ -26,9 +26,13 @@ class ShareFileError(ValueError):
 
 def settings_to_json(settings: LabSettings, threshold_strategy: str = DEFAULT_THRESHOLD) -> bytes:
     """A small, readable JSON file with every setting."""
-    content = {"format": FILE_FORMAT, "version": 1, "preset": settings.preset, "threshold_strategy": threshold_strategy}
-    content.update({name: config_to_dict(getattr(settings, name)) for name in SECTIONS})
-    return json.dumps(content, indent=2).encode()
+    content: dict[str, Any] = {"format": FILE_FORMAT, "version": 1, "preset": settings.preset}
+    content["threshold_strategy"] = threshold_strategy
+    sections = {name: config_to_dict(getattr(settings, name)) for name in SECTIONS}
+    del sections["model"]["input_length"], sections["data"]["csv_digest"]  # fixed by the dataset; an upload stays private
+    if settings.data.dataset == PRIVATE_DATASET:  # a learner's upload stays with their session
+        del sections["data"]["dataset"]
+    return json.dumps(content | sections, indent=2).encode()
 
 
 def _matches(value: Any, hint: Any) -> bool:
@@ -54,10 +58,16 @@ def _section_from_json(name: str, values: Any) -> Any:
         if key in hints and not _matches(value, hints[key]):
             raise ShareFileError(f"{name}.{key}: {repr(value)[:40]} has the wrong type for this setting")
         check_page_limits(name, key, value)
-    config = config_from_dict(cls, values)
-    if isinstance(config, ModelConfig) and config.input_length != ModelConfig().input_length:
-        raise ShareFileError(f"model.input_length: ECG5000 beats have {ModelConfig().input_length} values")
-    return config
+    if name == "data" and (values.get("csv_digest") or values.get("dataset") == PRIVATE_DATASET):
+        raise ShareFileError("data: a settings file never carries an uploaded CSV; upload it on the Data page")
+    return config_from_dict(cls, values)
+
+
+def _check_input_length(model: ModelConfig, data: DataConfig) -> None:
+    """ShareFileError when the file's model takes another input length than its dataset's rows (absent: fine)."""
+    length = describe_dataset(data).input_length
+    if model.input_length not in (length, ModelConfig().input_length):
+        raise ShareFileError(f"model.input_length: {describe_dataset(data).title} rows have {length} values")
 
 
 def settings_from_json(raw: bytes) -> tuple[LabSettings, str]:
@@ -82,6 +92,7 @@ def settings_from_json(raw: bytes) -> tuple[LabSettings, str]:
         raise ShareFileError(f"threshold_strategy: use one of {', '.join(THRESHOLD_STRATEGIES)}")
     try:
         configs = {name: _section_from_json(name, content.get(name, {})) for name in SECTIONS}
+        _check_input_length(configs["model"], configs["data"])
     except ShareFileError:
         raise
     except ValueError as error:

@@ -6,9 +6,9 @@ import dataclasses
 
 import streamlit as st
 
-from anomaly_core import DataConfig, ModelConfig, TrainConfig, available_device, describe_devices
+from anomaly_core import DataConfig, ModelConfig, TrainConfig, available_device, describe_devices, fit_model_to_length
 from anomaly_core.config import DEVICES, LOSSES, OPTIMIZERS, REGULARIZERS
-from ui.datasets import ecg_split
+from ui.datasets import dataset_of, ecg_split
 from ui.settings import SETTINGS_KEY, LabSettings, get_settings
 from ui.train.composer import render_composer
 from ui.train.limits import MAX_ABNORMAL_PERCENT, MAX_EPOCHS, MAX_SEED
@@ -50,6 +50,9 @@ def render_training_options(cfg: TrainConfig) -> dict:
 
 def render_data_options(cfg: DataConfig) -> dict:
     """Training size, test size (0 = all) and the share of abnormal beats in training; returns DataConfig fields."""
+    dataset = dataset_of(cfg)
+    size = f"{dataset.input_length} values per {dataset.row_name}"
+    st.caption(f"Dataset: **{dataset.title}**, {size} (choose it on the Data page).")
     left, right = st.columns(2)
     with left:
         train_size = setting_widget(
@@ -81,6 +84,7 @@ def _validated(model: ModelConfig, train: dict, data: dict, base: LabSettings) -
     train_cfg = dataclasses.replace(base.train, **train)
     data_cfg = dataclasses.replace(base.data, **data, seed=train_cfg.seed)
     split = ecg_split(data_cfg)
+    model = fit_model_to_length(model, split.x_test.shape[1])  # the input length always comes from the data
     if train_cfg.batch_size > len(split.x_train):
         raise ValueError(
             f"batch size {train_cfg.batch_size} is larger than the {len(split.x_train)} training beats: "

@@ -16,6 +16,7 @@ import streamlit as st
 from anomaly_core import latent_codes, roc_auc, roc_curve, threshold_best_f1
 from anomaly_core.runs import EpochRecord, RunRecord, StoreError
 from anomaly_core.runs.checkpoint import model_from_checkpoint
+from ui.dataset_choice import NEEDS_LABELS
 from ui.datasets import ecg_split
 from ui.figures import error_histogram, loss_figure, roc_figure
 from ui.runs import run_service, session_run
@@ -86,8 +87,12 @@ def draw_latent(run: RunRecord, key: str) -> None:
 def draw_scores(run: RunRecord, scores: np.ndarray, epoch: int, key: str) -> None:
     """Error histogram (with the best-F1 threshold) and ROC curve of one epoch's test scores, side by side."""
     y_true = ecg_split(run.spec.data).y_test
-    fpr, tpr, _ = roc_curve(y_true, scores)
     title = f"Reconstruction error of test beats, epoch {epoch}"
+    if not y_true.any():  # a CSV without labels: errors, but nothing to measure them against
+        st.plotly_chart(error_histogram(scores, y_true, title=title), key=f"{key}_hist", config=NO_TOOLBAR)
+        st.caption(NEEDS_LABELS)
+        return
+    fpr, tpr, _ = roc_curve(y_true, scores)
     threshold = threshold_best_f1(y_true, scores)
     left, right = st.columns(2)
     left.plotly_chart(error_histogram(scores, y_true, threshold, title=title), key=f"{key}_hist", config=NO_TOOLBAR)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from anomaly_core import available_device
 from anomaly_core.runs import RunRecord
 from ui.current_model import ActiveModel, active_model
+from ui.dataset_choice import NEEDS_LABELS
 from ui.run_models import model_for_run
 from ui.runs import switch_page
 from ui.sharing.classroom import presets_allowed
@@ -32,6 +35,8 @@ def render_status(run: RunRecord) -> None:
 def render_summary_cards(run: RunRecord, result: ActiveModel) -> None:
     """AUC, AP, the best-F1 operating point, training time, speed and device."""
     summary, seconds = result.summary, run.train_seconds
+    if math.isnan(summary.auc):
+        st.info(NEEDS_LABELS)
     cards = [
         ("Test AUC", f"{summary.auc:.3f}", "Area under the ROC curve: 1 = perfect ranking, 0.5 = chance."),
         ("Average precision", f"{summary.average_precision:.3f}", "Area under the precision-recall curve."),
