@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anomaly_core import Dataset, EcgData
+from anomaly_core import DataConfig, Dataset, EcgData, describe_dataset
 from ui.data.charts import beat_browser_figure, class_bands_figure, class_count_figure
 from ui.dataset_figures import class_color
 
@@ -17,8 +17,9 @@ BANDS_KEY = "data_band_classes"
 OVERLAY_BEATS = 20
 
 
-def class_table(classes: np.ndarray, dataset: Dataset) -> pd.DataFrame:
-    """One row per class: its name, whether the lab calls it normal, its number of rows and share."""
+def class_table(classes: np.ndarray, dataset: Dataset | None = None) -> pd.DataFrame:
+    """One row per class: its name, whether the lab calls it normal, its number of rows and share (default: ECG5000)."""
+    dataset = dataset or describe_dataset(DataConfig())
     labels, counts = np.unique(classes, return_counts=True)
     return pd.DataFrame(
         {

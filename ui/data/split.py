@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anomaly_core import DataConfig, Dataset, EcgData, EcgSplit
+from anomaly_core import DataConfig, Dataset, EcgData, EcgSplit, describe_dataset
 from ui.data.charts import class_label, composition_figure, single_beat_figure
 from ui.dataset_figures import class_color
 from ui.datasets import ecg_split, with_dataset
@@ -23,8 +23,9 @@ def current_split() -> tuple[EcgSplit | None, str | None]:
         return None, str(error)
 
 
-def composition_table(split: EcgSplit, dataset: Dataset) -> pd.DataFrame:
-    """Rows of each class (table rows) in training, validation (normal rows only) and test (columns)."""
+def composition_table(split: EcgSplit, dataset: Dataset | None = None) -> pd.DataFrame:
+    """Rows of each class (table rows) in training, validation (normal rows only) and test (columns); default ECG5000."""
+    dataset = dataset or describe_dataset(split.config)
     labels = sorted(dataset.class_names)
     first_normal = dataset.normal_classes[0]
     return pd.DataFrame(
