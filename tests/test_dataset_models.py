@@ -28,7 +28,7 @@ from anomaly_core import (
     roc_auc,
 )
 from anomaly_core.__main__ import main
-from anomaly_core.baselines import run_baseline
+from anomaly_core.baselines import run_baseline, run_baselines
 from anomaly_core.export import onnx_bytes
 from anomaly_core.long_signal import TRAIN_END
 from anomaly_core.serve import create_app
@@ -133,3 +133,13 @@ def test_onnx_and_the_scoring_api_take_64_values(digits_model: Path, tmp_path: P
         wrong = client.post("/score", json={"beats": np.zeros((2, 140)).tolist()})
         assert 400 <= wrong.status_code < 500 and "64" in wrong.text
         assert client.get("/model").json()["input_length"] == 64
+
+
+@pytest.mark.parametrize("name", list(AUC_FLOORS))
+def test_every_baseline_runs_on_every_dataset(trained, name: str) -> None:
+    split, _ = trained[name]
+    aucs = {}
+    for result in run_baselines(split, seed=0):
+        assert result.test_scores.shape == (len(split.x_test),) and np.isfinite(result.test_scores).all()
+        aucs[result.name] = roc_auc(split.y_test, result.test_scores)
+    assert max(aucs.values()) > 0.85  # the best of the four (PCA on ECGFiveDays 0.977, LOF on ECG200 0.903)
