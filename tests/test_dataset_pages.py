@@ -15,10 +15,10 @@ from anomaly_core.baselines import BASELINE_LABELS
 from anomaly_core.runs import RunSettings
 from anomaly_core.runs.store import open_store
 from anomaly_core.uploads import save_upload
-from tests.test_csv_dataset import ecg_as_csv
+from tests.test_csv_dataset import BAD_CSV, ecg_as_csv
 from tests.test_train_page import chart_keys, open_app, train
 from ui.current_model import ACTIVE_MODEL_KEY
-from ui.data.picker import DIGIT_KEY, PICK_KEY
+from ui.data.picker import DIGIT_KEY, PICK_KEY, UPLOAD_KEY
 from ui.runs import FOLLOWED_RUN_KEY, TOKEN_KEY
 from ui.settings import SETTINGS_KEY, LabSettings
 from ui.sharing.codec import SharedState, decode_params, encode_params
@@ -178,3 +178,29 @@ def test_a_csv_without_labels_trains_and_scores_but_says_metrics_need_labels(ecg
         at.switch_page(page).run(timeout=240)
         assert not at.exception, page
     assert "need labels" in texts(at.info)  # Compare's curves
+
+
+@pytest.mark.parametrize("bad", ["empty", "ragged rows", "NaN cell", "binary junk", "labels without a normal class"])
+def test_a_bad_upload_on_the_data_page_says_what_to_change_and_changes_nothing(bad: str) -> None:
+    at = open_app("pages/data.py")
+    at.selectbox(key=PICK_KEY).set_value("csv").run()
+    assert "Upload a CSV to use it" in texts(at.info)
+    data, words = BAD_CSV[bad]
+    at.file_uploader(key=UPLOAD_KEY).upload("bad.csv", data).run()
+    assert not at.exception
+    assert "This CSV was not used" in at.error[0].value and words in at.error[0].value
+    assert at.session_state[SETTINGS_KEY].data.dataset == "ecg5000"
+
+
+def test_a_good_upload_on_the_data_page_is_kept_with_the_session_only(ecg) -> None:
+    at = open_app("pages/data.py")
+    at.selectbox(key=PICK_KEY).set_value("csv").run()
+    at.file_uploader(key=UPLOAD_KEY).upload("mine.csv", ecg_as_csv(ecg, rows=500)).run()
+    assert not at.exception
+    assert "Using your CSV: 500 rows of 140 values" in at.success[0].value
+    data = at.session_state[SETTINGS_KEY].data
+    assert data.dataset == "csv" and at.session_state[SETTINGS_KEY].model.input_length == 140
+    kept = RunSettings.from_env().data_dir / "uploads" / at.session_state[TOKEN_KEY] / f"{data.csv_digest}.csv"
+    assert kept.is_file()
+    params = encode_params(SharedState(settings=at.session_state[SETTINGS_KEY]))
+    assert "dataset" not in params and data.csv_digest not in "".join(params.values())
