@@ -1,4 +1,4 @@
-"""Command line: `python -m anomaly_core train|score|export|serve`. Bad input: one line on stderr, exit code 2."""
+"""Command line: `python -m anomaly_core train|score|export|serve|sweep`. Bad input: one line on stderr, exit code 2."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from .data import load_ecg5000, make_split
 from .metrics import flag_anomalies, summarize_scores, verdict
 from .model import build_model
 from .persistence import load_model, save_model, trained_info
+from .runs.records import RunSpec
 from .scoring import anomaly_scores
 from .signals import read_signals_csv
+from .sweeps.cli import add_sweep_parser, run_sweep
 from .train import Trainer, TrainingDiverged, configure_threads
 
 
@@ -44,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--threshold", type=float, help="override the model's saved threshold")
     score.add_argument("--out", type=Path, help="write scores and verdicts to this CSV instead of printing")
     _add_export_and_serve(commands)
+    add_sweep_parser(commands)
     return parser
 
 
@@ -165,7 +168,12 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"train": run_train, "score": run_score, "export": run_export, "serve": run_serve}
+def run_sweep_command(args: argparse.Namespace) -> int:
+    """Train a grid of settings × seeds (see anomaly_core.sweeps.cli)."""
+    return run_sweep(args, RunSpec(*_read_configs(args.config)))
+
+
+_COMMANDS = {"train": run_train, "score": run_score, "export": run_export, "serve": run_serve, "sweep": run_sweep_command}
 
 
 def main(argv: list[str] | None = None) -> int:

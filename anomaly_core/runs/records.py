@@ -24,7 +24,21 @@ class RunNotFound(LookupError):
 
 
 class RunConflict(RuntimeError):
-    """The session already has a run queued or training."""
+    """The session already has a run (or a sweep) queued or training."""
+
+
+MAX_SWEEP_RUNS = 200  # runs in one sweep; a session has at most one sweep queued or training, so also per session
+Backend = Literal["local", "ray"]  # who trains a run: the local worker pool or the Ray dispatcher
+
+
+@dataclass(frozen=True)
+class SweepRecord:
+    """A sweep as stored: its plan (plain JSON values, written by `anomaly_core.sweep`) and when it was made."""
+
+    id: str
+    session: str
+    plan: dict[str, Any]
+    created: float
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,7 @@ class RunRecord:
     stop_requested: bool = False
     created: float = 0.0
     updated: float = 0.0
+    sweep_id: str | None = None  # the sweep this run belongs to (None: a plain Train run)
 
     @property
     def active(self) -> bool:

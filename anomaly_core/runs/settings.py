@@ -13,6 +13,9 @@ WORKERS_ENV = "ANOMALY_LAB_WORKERS"  # training processes per server (default: o
 MAX_AGE_ENV = "ANOMALY_LAB_RUN_MAX_AGE_DAYS"  # runs older than this are deleted (default 14)
 PER_SESSION_ENV = "ANOMALY_LAB_RUNS_PER_SESSION"  # newest runs kept per session (default 30)
 TOTAL_ENV = "ANOMALY_LAB_RUNS_TOTAL"  # newest runs kept per server (default 2000)
+RAY_ADDRESS_ENV = "ANOMALY_LAB_RAY_ADDRESS"  # host:port of a Ray cluster's head: sweeps train there (default: unset, local)
+RAY_CPUS_ENV = "ANOMALY_LAB_RAY_CPUS_PER_RUN"  # CPUs a sweep run reserves on the cluster (default 1; fractions allowed)
+RAY_GPUS_ENV = "ANOMALY_LAB_RAY_GPUS_PER_RUN"  # GPUs a sweep run reserves on the cluster (default 0; fractions allowed)
 
 
 def _positive(name: str, default: float) -> float:
@@ -28,6 +31,10 @@ def _positive(name: str, default: float) -> float:
     return value
 
 
+def _non_negative(name: str, default: float) -> float:
+    return _positive(name, default) if os.environ.get(name, "").strip() not in ("0", "0.0") else 0.0
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """The run store's folder, the worker count and the retention limits."""
@@ -37,6 +44,9 @@ class RunSettings:
     max_age_days: float = 14.0
     runs_per_session: int = 30
     runs_total: int = 2000
+    ray_address: str | None = None  # None: sweeps train on the local worker pool
+    ray_cpus_per_run: float = 1.0
+    ray_gpus_per_run: float = 0.0
 
     @classmethod
     def from_env(cls) -> RunSettings:
@@ -47,6 +57,9 @@ class RunSettings:
             max_age_days=_positive(MAX_AGE_ENV, 14.0),
             runs_per_session=int(_positive(PER_SESSION_ENV, 30)),
             runs_total=int(_positive(TOTAL_ENV, 2000)),
+            ray_address=os.environ.get(RAY_ADDRESS_ENV, "").strip() or None,
+            ray_cpus_per_run=_positive(RAY_CPUS_ENV, 1.0),
+            ray_gpus_per_run=_non_negative(RAY_GPUS_ENV, 0.0),
         )
 
     def to_json(self) -> str:

@@ -17,7 +17,7 @@ from .settings import RunSettings
 
 RUN_COLUMNS = (
     "id, session, name, spec, status, target_epochs, epochs, message, train_seconds, device, metrics, stop_requested, "
-    "created, updated"
+    "created, updated, sweep_id"
 )
 
 
@@ -27,6 +27,7 @@ def record_from_row(row: sqlite3.Row) -> RunRecord:
         target_epochs=row["target_epochs"], epochs=row["epochs"], message=row["message"],
         train_seconds=row["train_seconds"], device=row["device"], metrics=row_metrics(row["metrics"]),
         stop_requested=bool(row["stop_requested"]), created=row["created"], updated=row["updated"],
+        sweep_id=row["sweep_id"],
     )  # fmt: skip
 
 

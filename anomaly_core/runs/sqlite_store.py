@@ -10,13 +10,14 @@ from typing import Any
 
 from .records import EpochRecord, RunConflict, RunNotFound, RunRecord, RunSpec, StoreError
 from .sqlite_base import RUN_COLUMNS, epoch_from_row, record_from_row
+from .sqlite_sweeps import SQLiteSweepSide
 from .sqlite_workers import SQLiteWorkerSide
 
 MAX_NAME_CHARS = 80
 NOT_FOUND = "run {!r} does not exist in this session (deleted, or never made here)"
 
 
-class SQLiteRunStore(SQLiteWorkerSide):
+class SQLiteRunStore(SQLiteWorkerSide, SQLiteSweepSide):
     """Sessions and their runs as a session sees them (every call checks the session owns the run)."""
 
     # sessions
@@ -43,7 +44,9 @@ class SQLiteRunStore(SQLiteWorkerSide):
     def create_run(self, token: str, name: str, spec: RunSpec, target_epochs: int) -> RunRecord:
         run_id, now = secrets.token_urlsafe(9), time.time()
         with self._transaction() as db:
-            busy = db.execute("SELECT name FROM runs WHERE session = ? AND status IN ('queued', 'training')", (token,)).fetchone()
+            busy = db.execute(
+                "SELECT name FROM runs WHERE session = ? AND sweep_id IS NULL AND status IN ('queued', 'training')", (token,)
+            ).fetchone()
             if busy:
                 raise RunConflict(f"{busy['name']} is still training: stop it or wait until it finishes")
             db.execute(
@@ -97,7 +100,9 @@ class SQLiteRunStore(SQLiteWorkerSide):
     def requeue(self, token: str, run_id: str, target_epochs: int) -> RunRecord:
         run = self.get_run(token, run_id)
         with self._transaction() as db:
-            busy = db.execute("SELECT 1 FROM runs WHERE session = ? AND status IN ('queued', 'training')", (token,)).fetchone()
+            busy = db.execute(
+                "SELECT 1 FROM runs WHERE session = ? AND sweep_id IS NULL AND status IN ('queued', 'training')", (token,)
+            ).fetchone()
             if busy:
                 raise RunConflict("a run of this session is still training: stop it or wait until it finishes")
             db.execute(

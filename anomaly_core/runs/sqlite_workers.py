@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .records import EpochRecord, RunRecord, RunStatus, StoreError
+from .records import Backend, EpochRecord, RunRecord, RunStatus, StoreError
 from .sqlite_base import RUN_COLUMNS, SQLiteDatabase, record_from_row
 
 DAY_SECONDS = 86_400.0
@@ -33,10 +33,13 @@ def _settle(db: sqlite3.Connection, where: str, args: Sequence[object], status: 
 class SQLiteWorkerSide(SQLiteDatabase):
     """What worker processes and the pool's supervisor call."""
 
-    def claim_next(self, worker: str) -> RunRecord | None:
-        """Take the oldest queued run for `worker` (marked training), or None when the queue is empty."""
+    def claim_next(self, worker: str, backend: Backend = "local") -> RunRecord | None:
+        """Take the oldest queued run of `backend` for `worker` (plain runs before sweep runs), or None when none waits."""
         with self._transaction() as db:
-            row = db.execute("SELECT id FROM runs WHERE status = 'queued' ORDER BY queued_at LIMIT 1").fetchone()
+            row = db.execute(
+                "SELECT id FROM runs WHERE status = 'queued' AND backend = ? ORDER BY sweep_id IS NOT NULL, queued_at LIMIT 1",
+                (backend,),
+            ).fetchone()
             if row is None:
                 return None
             db.execute(
@@ -125,8 +128,10 @@ class SQLiteWorkerSide(SQLiteDatabase):
             )
             doomed = {r["id"] for r in old.fetchall()}
             ranked = db.execute(
-                f"SELECT id FROM (SELECT id, status, ROW_NUMBER() OVER (PARTITION BY session ORDER BY created DESC) AS n, "
-                f"ROW_NUMBER() OVER (ORDER BY created DESC) AS total FROM runs) WHERE {settled} AND (n > ? OR total > ?)",
+                f"SELECT id FROM (SELECT id, status, sweep_id, "
+                f"ROW_NUMBER() OVER (PARTITION BY session, sweep_id IS NULL ORDER BY created DESC) AS n, "
+                f"ROW_NUMBER() OVER (ORDER BY created DESC) AS total FROM runs) "
+                f"WHERE {settled} AND ((n > ? AND sweep_id IS NULL) OR total > ?)",
                 (limits.runs_per_session, limits.runs_total),
             )
             doomed |= {r["id"] for r in ranked.fetchall()}
@@ -134,6 +139,8 @@ class SQLiteWorkerSide(SQLiteDatabase):
                 db.execute("DELETE FROM epochs WHERE run_id = ?", (run_id,))
                 db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
             db.execute("DELETE FROM sessions WHERE updated < ? AND token NOT IN (SELECT session FROM runs)",
+                       (time.time() - limits.max_age_days * DAY_SECONDS,))  # fmt: skip
+            db.execute("DELETE FROM sweeps WHERE created < ? AND id NOT IN (SELECT sweep_id FROM runs WHERE sweep_id NOTNULL)",
                        (time.time() - limits.max_age_days * DAY_SECONDS,))  # fmt: skip
         for run_id in doomed:
             self._checkpoint_path(run_id).unlink(missing_ok=True)
