@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -84,3 +85,17 @@ def test_an_unreachable_ray_address_fails_the_runs_clearly(tmp_path: Path) -> No
     store, runs = run_sweep(settings, SweepPlan.from_text(BASE, {"latent_size": "2, 4"}, 1))
     assert [r.status for r in runs] == ["failed", "failed"]
     assert all("Ray cluster at 127.0.0.1:9 cannot be reached" in (r.message or "") for r in runs)
+
+
+def test_the_sweep_page_trains_on_ray_without_a_ray_driver_in_streamlit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page only writes runs to the store; the pool's dispatcher process is the Ray driver, so `ray.init` never
+    runs in a script thread (it installs signal handlers) and Streamlit's process never even imports ray."""
+    monkeypatch.setenv("ANOMALY_LAB_RAY_ADDRESS", ray_address())
+    from tests.test_sweep_page import open_sweep_page, set_builder, sweep_runs, wait_settled
+
+    at = set_builder(open_sweep_page(), "latent_size", "2, 8")
+    assert "on the Ray cluster at" in " ".join(m.value for m in at.markdown)
+    at.button(key="sweep_start").click().run()
+    runs = wait_settled(at) and sweep_runs(at)
+    assert [r.status for r in runs] == ["finished", "finished"] and at.subheader[0].value == "Results: 2 runs"
+    assert "ray" not in sys.modules
