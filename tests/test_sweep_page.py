@@ -119,3 +119,15 @@ def test_ready_made_contamination_sweep_fills_the_builder() -> None:
     assert at.selectbox(key="sweep_param_0").value == "abnormal_fraction"
     assert at.text_input(key="sweep_values_0").value == "0, 10, 30, 50" and at.slider(key="sweep_seeds").value == 3
     assert "**12 runs**" in texts(at.markdown)
+
+
+def test_home_and_teacher_open_a_ready_made_sweep() -> None:
+    for page, where in (("pages/home.py", "home"), ("pages/teacher.py", "teacher")):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.run()
+        at.switch_page(page).run()
+        at.button(key=f"ready_sweep_{where}_learning_rate").click().run()
+        assert not at.exception
+        at.switch_page("pages/sweep.py").run()  # AppTest does not follow the button's st.switch_page; a browser does
+        assert at.selectbox(key="sweep_param_0").value == "learning_rate" and at.slider(key="sweep_seeds").value == 2
+        assert "Too small a learning rate" in texts(at.info)

@@ -19,6 +19,16 @@ def chosen_ready_sweep() -> str | None:
 def render_ready_sweep_button(key: str, *, where: str) -> None:
     """A button 'See it as a curve: <title>' that opens the Sweep page with the ready-made sweep `key`."""
     sweep = READY_SWEEPS[key]
-    if st.button(f"See it as a curve: {sweep.title.lower()} sweep", key=f"ready_sweep_{where}_{key}", help=sweep.lesson):
-        st.session_state[CHOSEN_KEY] = key
+    label = f"See it as a curve: {sweep.title.lower()} sweep"
+    if st.button(label, key=f"ready_sweep_{where}_{key}", help=sweep.lesson, on_click=st.session_state.__setitem__,
+                 args=(CHOSEN_KEY, key)):  # fmt: skip
         st.switch_page(SWEEP_PAGE)
+
+
+def render_ready_sweep_links(where: str) -> None:
+    """'Lessons as curves': each ready-made sweep's button and the sentence on what its curve shows."""
+    st.subheader("Lessons as curves")
+    st.caption("Check a lesson's claim over many runs: each sweep trains a grid of settings × seeds on the Sweep page.")
+    for key, sweep in READY_SWEEPS.items():
+        render_ready_sweep_button(key, where=where)
+        st.caption(sweep.lesson)

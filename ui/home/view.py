@@ -8,6 +8,7 @@ from ui.current_model import default_model
 from ui.home.demo import open_pending_demo_page, render_demo
 from ui.home.inference import render_inference
 from ui.home.intro import render_intro, render_ready_model
+from ui.ready_sweeps import render_ready_sweep_links
 from ui.sharing.lessons import render_lesson_links
 
 
@@ -23,3 +24,4 @@ def render_home_page() -> None:
     render_demo()
     st.divider()
     render_lesson_links()
+    render_ready_sweep_links("home")
