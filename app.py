@@ -3,10 +3,13 @@
 import streamlit as st
 
 from anomaly_core import configure_threads
+from ui.model_guard import run_page
+from ui.screen_fit import add_screen_fit
 from ui.session_memory import adopt_settled_run, save_session, start_session
-from ui.sharing.classroom import render_lesson_card
+from ui.sharing.classroom import render_lesson_card, render_lesson_question
 from ui.sharing.links import apply_link_params, render_link_notice
 from ui.sidebar import render_model_card
+from ui.tour import open_pending_tour_page, render_tour_bar
 
 st.set_page_config(page_title="Anomaly Lab", page_icon="🫀", layout="wide")
 
@@ -30,13 +33,17 @@ pages = [
     st.Page("pages/teacher.py", title="Teacher", icon="🧑‍🏫"),
 ]
 navigation = st.navigation(pages)
+add_screen_fit()
 start_session()  # this browser session's token: a reload or a new tab with the same address reopens its runs
+open_pending_tour_page()  # a tour button asked for the next step's page
 apply_link_params()  # a shared or lesson link replaces the settings before the page reads them
 render_link_notice()
 adopt_settled_run()  # a run that ended (even while the learner was away) becomes the current model
 render_model_card()
 render_lesson_card()
+render_lesson_question()
+render_tour_bar()
 try:
-    navigation.run()
+    run_page(navigation)  # a page that fails on the learner's own model says so and offers the ready model
 finally:
     save_session()  # settings, lesson, current model: in the store before the next reload can need them

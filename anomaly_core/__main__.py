@@ -1,25 +1,31 @@
-"""Command line: `python -m anomaly_core train|score|export|serve|sweep`. Bad input: one line on stderr, exit code 2."""
+"""Command line: `python -m anomaly_core train|score|export|serve|runs|sweep`. Bad input: one line on stderr, exit 2."""
 
 from __future__ import annotations
 
 import argparse
-import json
+import math
+import socket
 import sys
 from pathlib import Path
 from typing import NoReturn
 
 import numpy as np
 
+from .bounded_json import JsonInputError, loads_bounded
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
 from .data import load_ecg5000, make_split
 from .metrics import flag_anomalies, summarize_scores, verdict
 from .model import build_model
-from .persistence import load_model, save_model, trained_info
-from .runs.records import RunSpec
+from .output_paths import check_output_file, write_text_creating_folders
+from .persistence import load_model, model_file_path, save_model, trained_info
+from .runs.cli import add_runs_parser, run_runs
+from .runs.records import RunSpec, StoreError
 from .scoring import anomaly_scores
 from .signals import read_signals_csv
 from .sweeps.cli import add_sweep_parser, run_sweep
 from .train import Trainer, TrainingDiverged, configure_threads
+
+MAX_CONFIG_BYTES = 64 * 1024  # a full config is under 2 kB
 
 
 class UsageError(Exception):
@@ -46,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--threshold", type=float, help="override the model's saved threshold")
     score.add_argument("--out", type=Path, help="write scores and verdicts to this CSV instead of printing")
     _add_export_and_serve(commands)
+    add_runs_parser(commands)
     add_sweep_parser(commands)
     return parser
 
@@ -54,11 +61,11 @@ def _read_configs(path: Path | None) -> tuple[ModelConfig, TrainConfig, DataConf
     if path is None:
         return ModelConfig(), TrainConfig(), DataConfig()
     try:
-        values = json.loads(path.read_text())
+        values = loads_bounded(path.read_bytes(), what=str(path), max_bytes=MAX_CONFIG_BYTES)
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror}") from None
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{path} is not valid JSON: {error.msg} at line {error.lineno}") from None
+    except JsonInputError as error:
+        raise UsageError(f"--config: {error}") from None
     if not isinstance(values, dict) or set(values) - {"model", "train", "data"}:
         raise UsageError(f"{path} must be a JSON object with only the keys model, train and data")
     return (
@@ -79,29 +86,50 @@ def _with_overrides(args: argparse.Namespace) -> tuple[ModelConfig, TrainConfig,
 
 
 def run_train(args: argparse.Namespace) -> int:
-    """Train, print progress and the summary, save the model."""
+    """Check settings and the output path, train, print progress and the summary, save the model."""
     model_cfg, train_cfg, data_cfg = _with_overrides(args)
-    split = make_split(load_ecg5000(), data_cfg)
+    target = model_file_path(args.out)
+    created = check_output_file(target, "--out")  # before training: a bad path never loses a finished model
+    data = load_ecg5000()
+    if model_cfg.input_length != data.signals.shape[1]:
+        raise UsageError(f"model.input_length: ECG5000 beats have {data.signals.shape[1]} values; set it to that or leave it out")
+    split = make_split(data, data_cfg)
     trainer = Trainer(build_model(model_cfg, train_cfg.seed), split, train_cfg)
     if trainer.device_notice:
         print(trainer.device_notice, file=sys.stderr)
-    try:
-        for event in trainer.fit():
-            if not args.quiet:
-                print(f"epoch {event.epoch:4d}  train {event.train_loss:.5f}  val {event.val_loss:.5f}  {event.seconds:6.2f}s")
-    except TrainingDiverged as error:
-        print(error, file=sys.stderr)
+    diverged = _fit(trainer, args.quiet)
+    if diverged is not None and trainer.epoch == 0:
+        raise UsageError(f"{diverged} Nothing was saved.")
     summary = summarize_scores(split.y_test, trainer.test_scores())
-    target = save_model(args.out, trainer.model, split.scaler, trained_info(trainer, split))
+    save_model(target, trainer.model, split.scaler, trained_info(trainer, split))
     print(
         f"test AUC {summary.auc:.4f}  AP {summary.average_precision:.4f}  best F1 {summary.best_f1:.4f} "
-        f"(precision {summary.precision_at_best_f1:.3f}, recall {summary.recall_at_best_f1:.3f})  saved {target}"
+        f"(precision {summary.precision_at_best_f1:.3f}, recall {summary.recall_at_best_f1:.3f})  "
+        f"saved {target}{_created(created)}"
     )
+    if diverged is not None:
+        raise UsageError(f"{diverged} They were saved to {target}.")
     return 0
+
+
+def _fit(trainer: Trainer, quiet: bool) -> TrainingDiverged | None:
+    """Run every epoch, printing progress; the divergence that stopped training early, if any."""
+    try:
+        for event in trainer.fit():
+            if not quiet:
+                print(f"epoch {event.epoch:4d}  train {event.train_loss:.5f}  val {event.val_loss:.5f}  {event.seconds:6.2f}s")
+    except TrainingDiverged as error:
+        return error
+    return None
+
+
+def _created(folders: list[Path]) -> str:
+    return f" (created folder {folders[-1]})" if folders else ""
 
 
 def run_score(args: argparse.Namespace) -> int:
     """Score each beat of a CSV file and print or write score and verdict."""
+    created = check_output_file(args.out, "--out") if args.out else []
     saved = load_model(args.model)
     try:
         table = read_signals_csv(args.csv.read_bytes(), saved.config.input_length)
@@ -110,7 +138,13 @@ def run_score(args: argparse.Namespace) -> int:
     threshold = args.threshold if args.threshold is not None else saved.info.threshold
     if threshold is None:
         raise UsageError("the model has no saved threshold; pass --threshold")
+    if not math.isfinite(threshold):
+        raise UsageError(f"--threshold: give a finite number, got {threshold}")
     scores = anomaly_scores(saved.model, saved.scaler.transform(table.signals), saved.info.score_error)
+    overflowing = np.flatnonzero(~np.isfinite(scores))
+    if overflowing.size:
+        first = overflowing[0] + 1
+        raise UsageError(f"the model's scores overflow on {overflowing.size} row(s), first row {first}; use another model")
     lines = ["row,score,verdict" + (",class" if table.classes is not None else "")]
     for row, score in enumerate(scores, start=1):
         called = verdict(score, threshold).lower()
@@ -118,9 +152,10 @@ def run_score(args: argparse.Namespace) -> int:
         lines.append(f"{row},{score:.6g},{called}{label}")
     text = "\n".join(lines) + "\n"
     if args.out:
-        args.out.write_text(text)
+        write_text_creating_folders(args.out, text)
         flagged = int(np.sum(flag_anomalies(scores, threshold)))
-        print(f"{len(scores)} beats scored, {flagged} anomalies at threshold {threshold:.6g}; wrote {args.out}")
+        wrote = f"wrote {args.out}{_created(created)}"
+        print(f"{len(scores)} beats scored, {flagged} anomalies at threshold {threshold:.6g}; {wrote}")
     else:
         sys.stdout.write(text)
     return 0
@@ -144,9 +179,10 @@ def run_export(args: argparse.Namespace) -> int:
     """Write the model as one ONNX file whose graph includes the scaler and the score."""
     from .export import export_onnx
 
-    saved = load_model(args.model)
     if args.onnx.suffix != ".onnx":
         raise UsageError(f"--onnx: give a file name ending in .onnx, got {args.onnx}")
+    check_output_file(args.onnx, "--onnx")
+    saved = load_model(args.model)
     target = export_onnx(saved, args.onnx)
     print(f"wrote {target} ({saved.config.family}, {saved.config.input_length} values per beat, dynamic batch)")
     return 0
@@ -161,6 +197,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         raise UsageError(f"--port: choose 1 to 65535, got {args.port}")
+    _check_can_listen(args.host, args.port)
     torch.set_num_threads(1)  # one small model per request: a single thread is fastest and leaves cores to the server
     app = create_app(load_model(args.model), engine=args.engine)
     print(f"serving {args.model} with {args.engine} on http://{args.host}:{args.port} (docs at /docs)", file=sys.stderr)
@@ -168,12 +205,25 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_can_listen(host: str, port: int) -> None:
+    """UsageError when the address is unknown or the port is taken (checked before loading anything)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.bind(infos[0][4])
+    except OSError as error:
+        raise UsageError(f"--host/--port: cannot listen on {host}:{port} ({error.strerror or error}); choose another") from None
+
+
 def run_sweep_command(args: argparse.Namespace) -> int:
     """Train a grid of settings × seeds (see anomaly_core.sweeps.cli)."""
     return run_sweep(args, RunSpec(*_read_configs(args.config)))
 
 
-_COMMANDS = {"train": run_train, "score": run_score, "export": run_export, "serve": run_serve, "sweep": run_sweep_command}
+_COMMANDS = {
+    "train": run_train, "score": run_score, "export": run_export, "serve": run_serve, "runs": run_runs,
+    "sweep": run_sweep_command,
+}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -182,8 +232,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         return _COMMANDS[args.command](args)
-    except (UsageError, ValueError) as error:  # ModelFileError is a ValueError
+    except (UsageError, ValueError, StoreError) as error:  # ModelFileError, OutputPathError and JsonInputError too
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # e.g. the disk filled up while writing
+        print(f"error: {error.strerror or error}: {error.filename or ''}; nothing else was changed", file=sys.stderr)
         return 2
 
 

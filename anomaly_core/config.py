@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -29,6 +30,7 @@ MAX_STRIDE = 4
 MAX_LSTM_LAYERS = 3
 MAX_SCORE_SMOOTHING = 31
 MIN_INPUT_LENGTH = 2  # a dense autoencoder works on any 2 or more values per row
+MAX_SEED = 2**32 - 1  # numpy's and torch's seeds both take 0 … 2**32 - 1
 
 
 def _require(condition: bool, field: str, message: str) -> None:
@@ -72,6 +74,7 @@ class DataConfig:
         _require(0.0 <= self.abnormal_fraction <= 0.7, "abnormal_fraction", "choose a fraction between 0 and 0.7")
         _require(0.0 < self.val_fraction <= 0.5, "val_fraction", "choose a fraction above 0 and at most 0.5")
         _require(0.05 <= self.test_pool_fraction <= 0.8, "test_pool_fraction", "choose between 0.05 and 0.8")
+        _require_int(self.seed, "seed", 0, MAX_SEED)
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,7 @@ class TrainConfig:
         )
         _require_choice(self.loss, "loss", LOSSES)
         _require_choice(self.device, "device", DEVICES)
+        _require_int(self.seed, "seed", 0, MAX_SEED)
         _require(
             isinstance(self.eval_every, int) and self.eval_every >= 0,
             "eval_every",
@@ -205,11 +209,38 @@ def config_from_dict(cls: type[C], values: dict[str, Any]) -> C:
     unknown = sorted(set(values) - known)
     if unknown:
         raise ValueError(f"{cls.__name__}: unknown field(s) {', '.join(unknown)}")
+    _check_json_types(cls, values)
     cleaned: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
     try:
         return cls(**cleaned)
     except TypeError as error:  # e.g. a string where a number belongs, compared with <
         raise ValueError(f"{cls.__name__}: {error}") from None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _json_kind(default: Any) -> tuple[Callable[[Any], bool], str] | None:
+    """What a JSON value must be for a field with this default, and its name for messages (None: checked later)."""
+    if isinstance(default, bool):
+        return (lambda v: isinstance(v, bool)), "true or false"
+    if isinstance(default, int | float):
+        return _is_number, "a number"
+    if isinstance(default, str):
+        return (lambda v: isinstance(v, str)), "text"
+    if isinstance(default, tuple):
+        return (lambda v: isinstance(v, list | tuple) and all(_is_number(x) for x in v)), "a list of numbers"
+    return None
+
+
+def _check_json_types(cls: type, values: dict[str, Any]) -> None:
+    """ValueError naming the first field whose JSON value is of another kind than its default."""
+    for field in dataclasses.fields(cls):
+        kind = _json_kind(field.default)
+        value = values.get(field.name)
+        if kind is not None and value is not None and not kind[0](value):
+            raise ValueError(f"{cls.__name__}.{field.name}: must be {kind[1]}, got {str(value)[:30]!r}")
 
 
 def config_to_dict(config: DataConfig | ModelConfig | TrainConfig) -> dict[str, Any]:

@@ -147,6 +147,11 @@ def make_split(data: EcgData, cfg: DataConfig) -> EcgSplit:
             f"test_size: {cfg.test_size} is more than the {len(test_pool)} beats in the test pool; choose fewer or 'all'"
         )
     test_idx = test_pool if cfg.test_size is None else _sample_stratified(test_pool, data.classes, cfg.test_size, rng)
+    if len(np.unique(data.classes[test_idx] == NORMAL_CLASS)) < 2:
+        raise ValueError(
+            f"test_size: {len(test_idx)} test beat(s) cannot hold both a normal and an abnormal beat, so no result "
+            "can be judged; choose at least 2 or 'all'"
+        )
     normal_pool = rng.permutation(train_pool[data.classes[train_pool] == NORMAL_CLASS])
     abnormal_pool = train_pool[data.classes[train_pool] != NORMAL_CLASS]
     n_normal, n_abnormal, n_val = _training_counts(cfg, len(normal_pool), len(abnormal_pool))

@@ -6,11 +6,11 @@ Nothing is ever unpickled: a file that is not exactly what we wrote is refused w
 from __future__ import annotations
 
 import json
-import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from safetensors import SafetensorError
 from safetensors.torch import load as load_tensors
@@ -20,16 +20,12 @@ from .config import LOSSES, DataConfig, ModelConfig, TrainConfig, config_from_di
 from .data import EcgSplit, MinMaxScaler
 from .metrics import summarize_scores
 from .model import Autoencoder, build_model
-from .scoring import suggested_threshold
+from .model_header import FORMAT, ModelFileError, check_info_types, read_metadata
+from .scoring import anomaly_scores, suggested_threshold
 from .train import Trainer
 
-FORMAT = "anomaly-lab/1"
 MODEL_FILENAME = "model.safetensors"
 MAX_FILE_BYTES = 64 * 1024 * 1024
-
-
-class ModelFileError(ValueError):
-    """A model file that is corrupted, tampered with, or made for other data."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +66,9 @@ def info_to_dict(info: ModelInfo) -> dict[str, Any]:
 
 def info_from_dict(values: dict[str, Any]) -> ModelInfo:
     """A ModelInfo from a file's JSON; older files (no score_error, partial train) read as they were meant."""
-    if not isinstance(values, dict) or not isinstance(values.get("train", {}), dict):
-        raise ValueError("info: expected JSON objects")
+    if not isinstance(values, dict):
+        raise ModelFileError("info must be a JSON object")
+    check_info_types(values)
     train_values = values.get("train", {})
     train = config_from_dict(TrainConfig, train_values) if set(train_values) - {"loss"} else None
     floats = {name: float(values[name]) for name in _FLOATS if values.get(name) is not None}
@@ -124,42 +121,20 @@ def model_to_bytes(model: Autoencoder, scaler: MinMaxScaler, info: ModelInfo | N
     return save_tensors(tensors, metadata={"anomaly_lab": json.dumps(meta)})
 
 
-def _read_metadata(data: bytes) -> dict[str, Any]:
-    if len(data) < 8:
-        raise ModelFileError("not a model file: it is empty or too short")
-    (header_len,) = struct.unpack("<Q", data[:8])
-    if header_len > len(data) - 8:
-        raise ModelFileError("not a model file: its header is cut off or corrupted")
-    try:
-        header = json.loads(data[8 : 8 + header_len])
-        meta = json.loads(header["__metadata__"]["anomaly_lab"])
-    except (ValueError, KeyError, TypeError):
-        raise ModelFileError("not an Anomaly Lab model file: its metadata is missing or corrupted") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ModelFileError(_format_problem(meta.get("format") if isinstance(meta, dict) else meta))
-    return meta
-
-
-def _format_problem(found: object) -> str:
-    """Why a file's format is refused: a newer version says so plainly; anything else is unsupported."""
-    prefix, _, version = str(found).rpartition("/")
-    if prefix == FORMAT.rpartition("/")[0] and version.isdigit() and int(version) > int(FORMAT.rpartition("/")[2]):
-        return f"this model file has format {found}, newer than this Anomaly Lab reads ({FORMAT}); upgrade Anomaly Lab to load it"
-    return f"unsupported model format {found!r}"
-
-
 def model_from_bytes(data: bytes, *, expected_length: int | None = None) -> SavedModel:
-    """Rebuild a model from safetensors bytes, refusing anything inconsistent."""
+    """Rebuild a model from safetensors bytes, refusing anything inconsistent or that cannot score."""
     if len(data) > MAX_FILE_BYTES:
         raise ModelFileError(f"model file is larger than {MAX_FILE_BYTES // 2**20} MB")
-    meta = _read_metadata(data)
+    meta = read_metadata(data)
     try:
         config = config_from_dict(ModelConfig, {"score_smoothing": 1} | meta["config"])  # older files scored unsmoothed
         scaler = MinMaxScaler(float(meta["scaler"]["minimum"]), float(meta["scaler"]["maximum"]))
         info = info_from_dict(meta.get("info") or {})
         tensors = load_tensors(data)
+    except ModelFileError:
+        raise
     except (ValueError, KeyError, TypeError, RuntimeError, SafetensorError) as error:
-        raise ModelFileError(f"model file is corrupted: {error}") from None
+        raise ModelFileError(f"model file is corrupted: {str(error)[:200]}") from None
     if expected_length is not None and config.input_length != expected_length:
         raise ModelFileError(
             f"this model was made for signals of {config.input_length} values, not {expected_length}; "
@@ -172,17 +147,32 @@ def model_from_bytes(data: bytes, *, expected_length: int | None = None) -> Save
         raise ModelFileError("model file's weights do not match its configuration (tampered or corrupted)") from None
     if not all(torch.isfinite(t).all() for t in tensors.values()):
         raise ModelFileError("model file holds NaN or infinite weights")
-    return SavedModel(model=model.eval(), config=config, scaler=scaler, info=info)
+    check_scores_finite(model.eval(), info.score_error)
+    return SavedModel(model=model, config=config, scaler=scaler, info=info)
 
 
-def _file_path(path: str | Path) -> Path:
+def probe_beats(length: int) -> np.ndarray:
+    """Four scaled beats (4, length) spanning the range a scaled beat covers: flat 0, flat 1, a ramp, a wave."""
+    steps = np.linspace(0.0, 1.0, length, dtype=np.float32)
+    return np.stack([np.zeros_like(steps), np.ones_like(steps), steps, 0.5 + 0.5 * np.sin(12 * steps)])
+
+
+def check_scores_finite(model: Autoencoder, score_error: str) -> None:
+    """ModelFileError unless the model gives finite scores on the probe beats (huge weights overflow)."""
+    scores = anomaly_scores(model, probe_beats(model.config.input_length), score_error)
+    if not np.isfinite(scores).all():
+        raise ModelFileError("this model's scores overflow (its weights are far too large); use a model trained in Anomaly Lab")
+
+
+def model_file_path(path: str | Path) -> Path:
+    """The file a model path means: a folder (or a name without suffix) gets model.safetensors inside."""
     path = Path(path)
     return path / MODEL_FILENAME if path.is_dir() or not path.suffix else path
 
 
 def save_model(path: str | Path, model: Autoencoder, scaler: MinMaxScaler, info: ModelInfo | None = None) -> Path:
     """Write the model to `path` (a .safetensors file, or a folder that gets model.safetensors)."""
-    target = _file_path(path)
+    target = model_file_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(model_to_bytes(model, scaler, info))
     return target
@@ -190,9 +180,13 @@ def save_model(path: str | Path, model: Autoencoder, scaler: MinMaxScaler, info:
 
 def load_model(path: str | Path, *, expected_length: int | None = None) -> SavedModel:
     """Load a model written by `save_model`; ModelFileError when missing or invalid."""
-    target = _file_path(path)
+    target = model_file_path(path)
     if not target.is_file():
         raise ModelFileError(f"no model file at {target}")
-    if target.stat().st_size > MAX_FILE_BYTES:
-        raise ModelFileError(f"model file is larger than {MAX_FILE_BYTES // 2**20} MB")
-    return model_from_bytes(target.read_bytes(), expected_length=expected_length)
+    try:
+        if target.stat().st_size > MAX_FILE_BYTES:
+            raise ModelFileError(f"model file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        data = target.read_bytes()
+    except OSError as error:
+        raise ModelFileError(f"cannot read {target}: {error.strerror}") from None
+    return model_from_bytes(data, expected_length=expected_length)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .bounded_json import JsonInputError, loads_bounded
 from .signals import check_signals, read_signals_csv
 
 JSON_EXAMPLE = '{"beats": [[140 numbers], ...], "threshold": 0.02}'
@@ -50,9 +50,9 @@ def check_threshold(value: Any, where: str) -> float | None:
 def beats_from_json(body: bytes, length: int, limits: ServeLimits) -> ParsedBeats:
     """JSON: a list of beats, or {"beats": [...], "threshold": x}."""
     try:
-        value = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise RequestError(400, f"the body is not valid JSON ({str(error).splitlines()[0]}); send {JSON_EXAMPLE}") from None
+        value = loads_bounded(body, what="the body", max_bytes=limits.max_body_bytes)
+    except JsonInputError as error:
+        raise RequestError(400, f"{error}; send {JSON_EXAMPLE}") from None
     threshold = None
     if isinstance(value, dict):
         unknown = sorted(set(value) - {"beats", "threshold"})

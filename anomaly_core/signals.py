@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +34,7 @@ def check_signals(signals: np.ndarray, length: int) -> np.ndarray:
     if array.ndim != 2 or array.shape[1] != length:
         raise ValueError(f"each beat needs exactly {length} values, got shape {tuple(array.shape)}")
     try:
-        array = array.astype(np.float32)
+        array = array.astype(np.float64)  # checked before float32, where 1e300 would become infinite
     except (TypeError, ValueError):
         raise ValueError("signals must be numbers") from None
     bad_rows = np.flatnonzero(~np.isfinite(array).all(axis=1))
@@ -43,7 +45,7 @@ def check_signals(signals: np.ndarray, length: int) -> np.ndarray:
         raise ValueError(
             f"row(s) {_row_list(huge_rows)} hold values beyond ±{MAX_ABS_VALUE:g}; ECG5000 beats lie within about ±8"
         )
-    return array
+    return array.astype(np.float32)
 
 
 def _row_list(rows: np.ndarray) -> str:
@@ -57,9 +59,11 @@ def read_signals_csv(data: bytes, length: int = BEAT_LENGTH) -> SignalTable:
         raise ValueError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_CSV_BYTES // 2**20} MB")
     if not data.strip():
         raise ValueError("the file is empty")
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte order mark, as spreadsheet programs write
+    check_row_lengths(data)
     try:
         table = pd.read_csv(io.BytesIO(data), header=None, sep=None, engine="python")
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError, csv.Error) as error:
         raise ValueError(f"could not read the file as CSV: {str(error).splitlines()[0]}") from None
     first = str(table.iat[0, 0]).strip().lower()
     has_header = first == "label" or not _is_number(first)
@@ -79,6 +83,32 @@ def read_signals_csv(data: bytes, length: int = BEAT_LENGTH) -> SignalTable:
             raise ValueError("the label column must hold ECG5000 classes 1-5 (1 = normal)")
         classes = classes.astype(np.int64)
     return SignalTable(signals=check_signals(numbers, length), classes=classes)
+
+
+def check_row_lengths(data: bytes) -> None:
+    """ValueError naming the first row whose number of values differs from the most common one, and by how much."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("the file is not UTF-8 text; save it as CSV (UTF-8)") from None
+    lines = text.splitlines()
+    counts = [(number, len(row)) for number, row in enumerate(csv.reader(lines, _dialect(lines)), start=1) if row]
+    usual = Counter(count for _, count in counts).most_common(1)[0][0]
+    for number, count in counts:
+        if count != usual:
+            side = "short" if count < usual else "long"
+            raise ValueError(
+                f"row {number} is {side} by {abs(usual - count)} value(s): it has {count}, the other rows have {usual}; "
+                "give every row the same number of values"
+            )
+
+
+def _dialect(lines: list[str]) -> type[csv.Dialect]:
+    """The delimiter the first line uses (comma, semicolon, tab or space); comma when unclear."""
+    try:
+        return csv.Sniffer().sniff(lines[0][:10_000], delimiters=",;\t ")
+    except csv.Error:
+        return csv.excel
 
 
 def _is_number(text: str) -> bool:

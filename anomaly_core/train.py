@@ -59,7 +59,8 @@ def describe_devices() -> str:
     """One line for the UI: the GPU's name, or the CPU thread count."""
     if torch.cuda.is_available():
         return f"CUDA: {torch.cuda.get_device_name(0)}"
-    return f"CPU only, {torch.get_num_threads()} threads"
+    threads = torch.get_num_threads()
+    return f"CPU only, {threads} thread{'' if threads == 1 else 's'}"
 
 
 def _make_optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
@@ -181,7 +182,8 @@ class Trainer:
             self.steps = steps_before
             raise TrainingDiverged(
                 f"Training diverged in epoch {self.epoch + 1}: {problem}. "
-                f"The learning rate {self.cfg.learning_rate:g} is too high; try 0.001 to 0.01. "
+                f"The learning rate {self.cfg.learning_rate:g} is too high for this model; "
+                f"try {self.cfg.learning_rate / 10:.2g} (a tenth of it) or lower. "
                 f"The weights from epoch {self.epoch} were kept."
             )
         self.epoch += 1

@@ -2,7 +2,7 @@
 
 Each run starts a fresh server (empty caches: the ready model is loaded in the first run of Home), opens Home in
 Debian's chromium as soon as the server answers, and stops the clock when the script has finished, nothing is
-still loading and the beat picker, threshold slider and demo button are enabled. It then clicks "Pick another
+still loading and the beat picker, threshold slider and tour button are enabled. It then clicks "Pick another
 beat" and reports how long the answer took. Target: the median at most 5 s on the 2-core machine.
 
     .venv/bin/python benchmarks/bench_cold_start.py [--runs 3]
@@ -29,8 +29,8 @@ READY_SELECTORS = (
     "[data-testid='stApp'][data-test-script-state='notRunning']",
     "[data-testid='stMetric']:has-text('Ready model: test AUC')",
     ".st-key-home_new_beat button:enabled",
-    ".st-key-home_threshold [data-testid='stSliderThumbValue']",
-    ".st-key-home_demo_go button:enabled",
+    ".st-key-home_threshold_slider [data-testid='stSliderThumbValue']",
+    ".st-key-tour_start button:enabled",
 )
 
 

@@ -40,11 +40,11 @@ def is_healthy(url: str) -> bool:
         return False
 
 
-def start_server(env: Mapping[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    """Start the app on a free port and wait for /_stcore/health; returns (process, base url)."""
+def start_server(env: Mapping[str, str] | None = None, root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """Start the app of the checkout `root` on a free port and wait for /_stcore/health; returns (process, base url)."""
     port = free_port()
     environment = {**os.environ, **(env or {})}
-    process = subprocess.Popen(server_command(port), cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(server_command(port), cwd=root, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
     while time.monotonic() < deadline:

@@ -21,6 +21,8 @@ from anomaly_core import (
     make_split,
 )
 
+pytest_plugins = ["tests.databases"]  # the SQLite / PostgreSQL run-store fixtures
+
 # Runs trained during the tests go to a fresh store (servers started by tests inherit it), never the developer's.
 os.environ["ANOMALY_LAB_DATA_DIR"] = tempfile.mkdtemp(prefix="anomaly-lab-test-runs-")
 os.environ.setdefault("ANOMALY_LAB_WORKERS", "2")

@@ -71,6 +71,7 @@ def test_a_root_link_opens_the_train_page_with_the_lesson_beside_it() -> None:
     at = open_link({"page": "train", "hide": "optimizer", "lock": "loss", "lesson": "Which loss is used?"})
     assert at.title[0].value == "Train an autoencoder"
     assert "Which loss is used?" in [t.value for t in at.sidebar.text]
+    assert "Which loss is used?" in [t.value for t in at.main.text]
     shown = widgets_by_key(at)
     assert "w_optimizer" not in shown and shown["w_loss"].disabled and not shown["w_epochs"].disabled
     at.number_input(key="w_epochs").set_value(5).run()  # the learner's own change is kept: the link applies once
@@ -90,7 +91,8 @@ def test_the_lesson_text_with_html_is_shown_as_plain_text() -> None:
     assert [t.value for t in at.sidebar.text if t.value == LESSON_WITH_HTML] == [LESSON_WITH_HTML]
     rendered_as_markdown = [m.value for m in [*at.markdown, *at.sidebar.markdown, *at.caption, *at.sidebar.caption]]
     assert not any("<script>" in value or "<b>" in value for value in rendered_as_markdown)
-    assert not at.get("html")
+    assert not any("<script>" in h.proto.body or "<b>" in h.proto.body for h in at.get("html"))  # only the app's stylesheet
+    assert LESSON_WITH_HTML in [t.value for t in at.main.text]  # on the page too, for phones that keep the sidebar shut
     assert any("seed" in c.value for c in at.sidebar.caption)
 
 
@@ -141,7 +143,7 @@ def test_a_lesson_link_opens_its_setup_on_the_train_page() -> None:
     assert at.session_state[SETTINGS_KEY] == lesson.state.settings
     at.switch_page("pages/train.py").run()
     shown = widgets_by_key(at)
-    assert shown["w_learning_rate"].value == 10.0 and not shown["w_learning_rate"].disabled
+    assert shown["w_learning_rate"].value == 3.0 and not shown["w_learning_rate"].disabled
     assert shown["w_optimizer"].disabled and "w_epochs" in shown and "w_units_0" not in shown
 
 

@@ -61,15 +61,16 @@ def metric(at: AppTest, label: str) -> str:
 def assert_screen_matches_core(at: AppTest, threshold: float) -> None:
     expected = core_sweep(at).at(threshold)
     assert metric(at, "Precision") == f"{expected.precision:.3f}"
-    assert metric(at, "Recall") == f"{expected.recall:.3f}"
+    assert metric(at, "Recall (TPR)") == f"{expected.recall:.3f}"
     assert metric(at, "F1") == f"{expected.f1:.3f}"
     assert metric(at, "FPR") == f"{expected.fpr:.3f}"
+    assert metric(at, "TNR") == f"{expected.tnr:.3f}"
 
 
 def test_page_says_the_default_model_is_shown(at: AppTest) -> None:
     assert "Ready default model" in at.info[0].value
     assert shown_model(at).is_default
-    assert [m.label for m in at.metric] == ["Accuracy", "Precision", "Recall", "F1", "FPR", "FNR"]
+    assert [m.label for m in at.metric] == ["Accuracy", "Precision", "Recall (TPR)", "TNR", "F1", "FPR", "FNR"]
     assert at.session_state[CHOICE_KEY].value == pytest.approx(shown_model(at).threshold)
 
 
@@ -118,10 +119,10 @@ def test_extreme_thresholds_show_sane_numbers(at: AppTest) -> None:
     scores = shown_model(at).test_scores
     assert slider.min < scores.min() and slider.max > scores.max()
     at.slider(key=SLIDER_KEY).set_value(slider.max).run()
-    assert [m.value for m in at.metric][1:4] == ["0.000", "0.000", "0.000"]
+    assert [metric(at, label) for label in ("Precision", "Recall (TPR)", "F1", "TNR")] == ["0.000", "0.000", "0.000", "1.000"]
     assert "nothing is flagged" in at.warning[0].value
     at.slider(key=SLIDER_KEY).set_value(slider.min).run()
-    assert metric(at, "Recall") == "1.000" and metric(at, "FPR") == "1.000"
+    assert metric(at, "Recall (TPR)") == "1.000" and metric(at, "FPR") == "1.000"
     assert "Every beat" in at.warning[0].value
     for element in [*at.metric, *at.caption]:
         assert "nan" not in str(element.value).lower() and "inf" not in str(element.value).lower()
@@ -129,7 +130,7 @@ def test_extreme_thresholds_show_sane_numbers(at: AppTest) -> None:
         warnings.simplefilter("always")
         at.toggle(key=LOG_KEY).set_value(True).run()  # from threshold 0 to the log scale
     assert at.slider(key=LOG_SLIDER_KEY).value == at.slider(key=LOG_SLIDER_KEY).min
-    assert metric(at, "Recall") == "1.000"
+    assert metric(at, "Recall (TPR)") == "1.000"
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
     assert not at.exception
 
@@ -156,7 +157,7 @@ def test_strategy_buttons_set_the_expected_thresholds(at: AppTest) -> None:
 
 def test_best_f1_button_zeroes_the_deltas(at: AppTest) -> None:
     at.button(key="eval_btn_best_f1").click().run()
-    assert [m.delta for m in at.metric] == ["0.000"] * 6
+    assert [m.delta for m in at.metric] == ["0.000"] * 7
 
 
 def test_log_scale_slider_keeps_the_threshold_and_matches_the_core(at: AppTest) -> None:

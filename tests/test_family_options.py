@@ -66,3 +66,13 @@ def test_conv_channels_are_set_layer_by_layer() -> None:
     at.number_input(key="w_conv_layers").set_value(4).run()
     assert not at.exception and not at.error
     assert _model(at).conv_channels == (6, 12, 20, 40)
+
+
+@pytest.mark.parametrize(("family", "dense_layers"), [("dense", True), ("vae", True), ("conv", False), ("lstm", False)])
+def test_only_dense_families_show_dense_encoder_layers(train_page, family, dense_layers) -> None:
+    train_page.selectbox(key="w_family").select(family).run()
+    keys = {widget.key for widget in train_page.number_input}
+    assert ("w_layer_count" in keys) is dense_layers and ("w_units_0" in keys) is dense_layers
+    assert "w_latent" in keys  # every family has a bottleneck
+    train_page.number_input(key="w_latent").set_value(4).run()
+    assert _model(train_page).latent_size == 4

@@ -1,16 +1,17 @@
-"""Home page under AppTest on the real ready model: headline AUC, every beat choice, the threshold, the guided demo."""
+"""Home page under AppTest on the real ready model: headline AUC, every beat choice, the threshold, the tour."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from anomaly_core import CLASS_NAMES, ThresholdSweep, verdict
-from ui.current_model import default_model
-from ui.home.demo import DEMO_STEPS, STEP_KEY
+from ui.current_model import ACTIVE_MODEL_KEY, default_model
 from ui.home.inference import (
     BEAT_KINDS,
     CLASS_KEY,
@@ -21,11 +22,12 @@ from ui.home.inference import (
     THRESHOLD_KEY,
     candidate_beats,
     outcome,
-    threshold_limit,
+    pick_test_beat,
 )
 from ui.home.intro import INTRO_TAB_KEY, INTRO_TABS
 from ui.presets import PRESETS
-from ui.settings import SETTINGS_KEY
+from ui.settings import SETTINGS_KEY, LabSettings
+from ui.tour import DONE, STEP_KEY, TOUR_STEPS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -114,7 +116,7 @@ def test_threshold_slider_moves_the_verdict_and_the_summary(home: AppTest, ready
     assert metric(home, "Verdict") == "Anomaly"
     assert "flags 1,000 of the 1,000 test beats" in summary_line(home)
     assert any("false alarm" in e.value for e in home.error)
-    top = threshold_limit(ready.test_scores)
+    top = float(np.quantile(ready.test_scores, 0.99))
     home.slider(key=THRESHOLD_KEY).set_value(top).run()
     flagged = int((ready.test_scores >= top).sum())
     assert f"flags {flagged:,} of the 1,000" in summary_line(home)
@@ -178,27 +180,68 @@ def test_error_details_open_on_demand(home: AppTest) -> None:
     assert any(hint in c.value for c in home.caption)
 
 
-@pytest.mark.parametrize("number", range(len(DEMO_STEPS)))
-def test_demo_step_opens_its_page_with_its_preset(home: AppTest, number: int) -> None:
-    step = DEMO_STEPS[number]
+def test_start_the_tour_opens_step_one_with_its_bar(home: AppTest) -> None:
+    home.button(key="tour_start").click().run()
+    assert current_page(home) == Path(TOUR_STEPS[0].page).name
+    assert home.session_state[STEP_KEY] == 0
+    assert home.button(key="tour_back").disabled
+    assert any("Tour 1/5" in md.value for md in home.markdown)
+
+
+@pytest.mark.parametrize("number", range(len(TOUR_STEPS) - 1))
+def test_next_step_opens_the_next_page_with_its_preset(home: AppTest, number: int) -> None:
+    following = TOUR_STEPS[number + 1]
     home.session_state[SETTINGS_KEY] = PRESETS["overfit"].settings  # something no step loads
     home.session_state[STEP_KEY] = number
     home.run()
-    home.button(key="home_demo_go").click().run()
-    assert current_page(home) == Path(step.page).name
-    assert home.session_state[SETTINGS_KEY].preset == (step.preset or "overfit")
-    assert home.session_state[STEP_KEY] == min(number + 1, len(DEMO_STEPS) - 1)
+    home.button(key="tour_next").click().run()
+    assert not home.exception
+    assert current_page(home) == Path(following.page).name
+    assert home.session_state[SETTINGS_KEY].preset == (following.preset or "overfit")
+    assert home.session_state[STEP_KEY] == number + 1
 
 
-def test_demo_back_and_next_walk_the_steps(home: AppTest) -> None:
-    assert home.button(key="home_demo_back").disabled
-    for number in range(1, len(DEMO_STEPS)):
-        home.button(key="home_demo_next").click().run()
-        assert home.session_state[STEP_KEY] == number
-    assert home.button(key="home_demo_next").disabled
-    home.button(key="home_demo_back").click().run()
-    assert home.session_state[STEP_KEY] == len(DEMO_STEPS) - 2
+def test_back_goes_to_the_previous_step_and_close_ends_the_tour(home: AppTest) -> None:
+    home.session_state[STEP_KEY] = 3
+    home.run()
+    home.button(key="tour_back").click().run()
+    assert home.session_state[STEP_KEY] == 2 and current_page(home) == Path(TOUR_STEPS[2].page).name
+    home.button(key="tour_close").click().run()
+    assert home.session_state[STEP_KEY] is None
+    assert not any(b.key == "tour_next" for b in home.button)
+
+
+def test_finishing_the_tour_names_the_lessons_and_restores_the_ready_model(home: AppTest) -> None:
+    home.session_state[STEP_KEY] = len(TOUR_STEPS) - 1
+    home.session_state[SETTINGS_KEY] = PRESETS["contaminated"].settings
+    home.session_state[ACTIVE_MODEL_KEY] = dataclasses.replace(default_model(), name="Run 2 (contaminated)", is_default=False)
+    home.run()
+    home.button(key="tour_next").click().run()
+    assert not home.exception
     assert current_page(home) == "home.py"
+    assert home.session_state[STEP_KEY] == DONE
+    assert home.session_state[ACTIVE_MODEL_KEY] is None
+    assert home.session_state[SETTINGS_KEY].preset == "good_default"
+    assert any(md.value.startswith("**Tour done") for md in home.markdown)
+
+
+def test_tour_covers_data_train_threshold_draw_in_order() -> None:
+    pages = [Path(step.page).stem for step in TOUR_STEPS]
+    assert pages[:4] == ["data", "train", "evaluate", "draw"]
+    assert all((ROOT / step.page).is_file() for step in TOUR_STEPS)
+    assert all(step.preset is None or step.preset in PRESETS for step in TOUR_STEPS)
+    assert LabSettings().preset is None
+
+
+def test_pick_test_beat_is_reproducible_and_avoids_the_current_beat() -> None:
+    classes = np.array([1, 1, 2, 3, 1, 2])
+    assert pick_test_beat(classes, "Abnormal", 2, 7) == pick_test_beat(classes, "Abnormal", 2, 7)
+    assert all(pick_test_beat(classes, "By class", 3, draw) == 3 for draw in range(5))  # only one candidate
+    assert all(pick_test_beat(classes, "By class", 2, draw, avoid=2) == 5 for draw in range(5))
+    with pytest.raises(ValueError, match="no test beat"):
+        pick_test_beat(classes, "By class", 4, 0)
+    with pytest.raises(ValueError, match="kind"):
+        candidate_beats(classes, "Weird", 1)
 
 
 def test_verdict_follows_the_metrics_convention(ready) -> None:

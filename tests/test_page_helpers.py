@@ -11,11 +11,8 @@ from anomaly_core import Confusion, DataConfig, EcgData, ModelConfig, ThresholdS
 from ui.compare.table import recall_by_class
 from ui.data.explore import class_mean_std, class_table
 from ui.data.split import composition_summary, composition_table
-from ui.home.demo import DEMO_STEPS
-from ui.home.inference import candidate_beats, pick_test_beat, summarize_test_set
+from ui.home.inference import summarize_test_set
 from ui.home.intro import confusion_table, typical_beat
-from ui.presets import PRESETS
-from ui.settings import LabSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,25 +51,6 @@ def test_class_helpers_match_numpy(ecg: EcgData) -> None:
     np.testing.assert_allclose(mean, rows.mean(axis=0), rtol=1e-6)
     np.testing.assert_allclose(std, rows.std(axis=0), rtol=1e-6)
     assert list(class_table(ecg.classes)["share"]) == ["58.4%", "35.3%", "1.9%", "3.9%", "0.5%"]
-
-
-def test_demo_covers_data_train_threshold_draw_in_order() -> None:
-    pages = [Path(step.page).stem for step in DEMO_STEPS]
-    assert pages[:4] == ["data", "train", "evaluate", "draw"]
-    assert all((ROOT / step.page).is_file() for step in DEMO_STEPS)
-    assert all(step.preset is None or step.preset in PRESETS for step in DEMO_STEPS)
-    assert LabSettings().preset is None
-
-
-def test_pick_test_beat_is_reproducible_and_avoids_the_current_beat() -> None:
-    classes = np.array([1, 1, 2, 3, 1, 2])
-    assert pick_test_beat(classes, "Abnormal", 2, 7) == pick_test_beat(classes, "Abnormal", 2, 7)
-    assert all(pick_test_beat(classes, "By class", 3, draw) == 3 for draw in range(5))  # only one candidate
-    assert all(pick_test_beat(classes, "By class", 2, draw, avoid=2) == 5 for draw in range(5))
-    with pytest.raises(ValueError, match="no test beat"):
-        pick_test_beat(classes, "By class", 4, 0)
-    with pytest.raises(ValueError, match="kind"):
-        candidate_beats(classes, "Weird", 1)
 
 
 def test_summary_and_confusion_table_report_the_counts() -> None:

@@ -8,6 +8,8 @@ import pytest
 
 from anomaly_core import EcgData, EpochResult, Trainer, TrainingDiverged, build_model, make_split, roc_auc
 from ui.presets import PRESETS, Preset
+from ui.sharing.lessons import LESSONS_BY_KEY
+from ui.train.controls import LEARNING_RATES
 
 
 @dataclasses.dataclass
@@ -81,3 +83,28 @@ def test_learning_rate_too_high_is_caught_as_divergence_and_says_so(outcomes: di
     message = str(outcome.diverged)
     assert "diverged" in message and "learning rate" in message.lower()
     assert outcome.auc < outcomes["good_default"].auc
+
+
+def test_learning_rate_too_high_draws_a_falling_curve_before_it_diverges(outcomes: dict[str, Outcome]) -> None:
+    outcome = outcomes["lr_too_high"]
+    assert len(outcome.history) >= 2  # the loss curve up to the divergence has something to show
+    assert outcome.history[-1].val_loss < outcome.history[0].val_loss
+    assert f"epoch {len(outcome.history) + 1}" in str(outcome.diverged)
+
+
+def test_one_notch_lower_learning_rate_trains_well(ecg: EcgData) -> None:
+    """The lesson's answer is reachable: the slider's next lower rate trains without diverging."""
+    rates = sorted(LEARNING_RATES)
+    preset = PRESETS["lr_too_high"]
+    lower = rates[rates.index(preset.settings.train.learning_rate) - 1]
+    settings = dataclasses.replace(preset.settings, train=dataclasses.replace(preset.settings.train, learning_rate=lower))
+    outcome = _train(dataclasses.replace(preset, settings=settings), ecg)
+    assert outcome.diverged is None and outcome.auc > 0.9
+
+
+def test_learning_rate_lesson_link_and_preset_agree() -> None:
+    lesson = LESSONS_BY_KEY["lr_too_high"]
+    preset = PRESETS["lr_too_high"].settings
+    assert dataclasses.replace(lesson.state.settings, preset=preset.preset) == preset
+    assert str(f"{preset.train.learning_rate:g}") in lesson.question
+    assert preset.train.learning_rate in LEARNING_RATES  # the link's rate is a slider position

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +55,17 @@ def test_a_value_the_family_refuses_names_the_setting() -> None:
         plan.runs()
 
 
+@pytest.mark.parametrize(("family", "grid"), [("conv", {"encoder_hidden": "16, 64x32"}), ("lstm", {"dropout": "0, 0.2"})])
+def test_a_setting_the_family_does_not_use_is_refused(family: str, grid: dict[str, str]) -> None:
+    plan = SweepPlan.from_text(RunSpec(ModelConfig(family=family), BASE.train, BASE.data), grid, 1)
+    with pytest.raises(ValueError, match=f"has no effect on the {family} family \\(only dense and vae use it\\)"):
+        plan.runs()
+    mixed = SweepPlan.from_text(BASE, {"family": "dense, conv", "dropout": "0, 0.2"}, 1)
+    with pytest.raises(ValueError, match="Dropout has no effect on the conv family"):
+        mixed.runs()
+    assert len(SweepPlan.from_text(BASE, {"family": "dense, vae", "dropout": "0, 0.2"}, 1).runs()) == 4
+
+
 def test_the_estimate_spreads_runs_over_workers() -> None:
     plan = SweepPlan.from_text(BASE, {"latent_size": "1, 2, 4, 8"}, seeds=1)
     one, two = plan.estimate_seconds(0.05, workers=1), plan.estimate_seconds(0.05, workers=2)
@@ -95,7 +107,36 @@ def test_the_cli_sweep_prints_the_table_and_writes_csv(tmp_path: Path) -> None:
     assert all(0.5 < float(line["auc"]) <= 1 for line in lines)
 
 
-def test_the_cli_refuses_a_bad_sweep_in_one_line() -> None:
-    result = subprocess.run([sys.executable, "-m", "anomaly_core", "sweep", "--param", "latent_size=0"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Bottleneck size = 0" in result.stderr
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--param", "latent_size=0"], "Bottleneck size = 0 cannot be used"),
+        (["--param", "latent_size=2,4", "--seeds", "0"], "seeds: choose 1 to 5, got 0"),
+        (["--param", "latent_size=2,4", "--epochs", "0"], "epochs: must be a whole number 1 to 2000"),
+        (["--param", "latent_size=2,4", "--workers", "0"], "--workers: choose 1 to 64"),
+        (["--param", "latent_size=2", "--param", "latent_size=4"], "--param latent_size is given twice"),
+        (["--param", "latent_size=2,4,8,16", "--seeds", "2"], "at most 6 sweep runs at a time (ANOMALY_LAB_SWEEP_RUNS_"),
+        (["--param", "latent_size=2", "--out", "/proc/sweep.csv"], "--out: cannot write in /proc"),
+    ],
+)
+def test_the_cli_refuses_a_bad_sweep_in_one_line(options: list[str], message: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "anomaly_core", "sweep", *options], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "ANOMALY_LAB_SWEEP_RUNS_PER_SESSION": "6"})  # fmt: skip
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+
+
+def test_sweep_and_ray_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name, value in (("ANOMALY_LAB_DATA_DIR", str(tmp_path)), ("ANOMALY_LAB_RAY_ADDRESS", " 10.0.0.5:6379 "),
+                        ("ANOMALY_LAB_RAY_CPUS_PER_RUN", "0.5"), ("ANOMALY_LAB_RAY_GPUS_PER_RUN", "0.0"),
+                        ("ANOMALY_LAB_SWEEP_RUNS_PER_SESSION", "24")):  # fmt: skip
+        monkeypatch.setenv(name, value)
+    settings = RunSettings.from_env()
+    assert (settings.ray_address, settings.ray_cpus_per_run, settings.ray_gpus_per_run) == ("10.0.0.5:6379", 0.5, 0.0)
+    assert settings.sweep_runs_per_session == 24 and RunSettings.from_json(settings.to_json()) == settings
+    for name, value, message in (("ANOMALY_LAB_RAY_GPUS_PER_RUN", "-1", "must be a number above 0"),
+                                 ("ANOMALY_LAB_RAY_CPUS_PER_RUN", "inf", "must be a number above 0"),
+                                 ("ANOMALY_LAB_SWEEP_RUNS_PER_SESSION", "many", "must be a number, got 'many'")):  # fmt: skip
+        with monkeypatch.context() as patched:
+            patched.setenv(name, value)
+            with pytest.raises(ValueError, match=f"{name} {message}"):
+                RunSettings.from_env()

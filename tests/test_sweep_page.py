@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from anomaly_core.runs import RunSettings
@@ -111,6 +112,17 @@ def test_bad_values_explain_and_disable_start() -> None:
     assert "give at least one value" in texts(at.error) and at.button(key="sweep_start").disabled
     at = set_builder(at, "latent_size", ", ".join(map(str, range(1, 51))), "dropout", "0, 0.1, 0.2, 0.3, 0.4", seeds=1)
     assert "at most 200" in texts(at.error)
+    at = set_builder(at, "family", "dense, conv", "dropout", "0, 0.2")
+    assert "Dropout has no effect on the conv family" in texts(at.error) and at.button(key="sweep_start").disabled
+
+
+def test_a_sweep_above_the_servers_limit_per_session_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANOMALY_LAB_SWEEP_RUNS_PER_SESSION", "4")
+    monkeypatch.setenv("ANOMALY_LAB_WORKERS", "1")  # this server's own pool: keep it small
+    at = set_builder(open_sweep_page(), "latent_size", "2, 4, 8", seeds=2)
+    assert "at most 4 sweep runs at a time" in texts(at.error) and at.button(key="sweep_start").disabled
+    at = set_builder(at, "latent_size", "2, 4", seeds=2)
+    assert not at.error and not at.button(key="sweep_start").disabled
 
 
 def test_ready_made_contamination_sweep_fills_the_builder() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -78,6 +79,61 @@ def test_stop_cancels_ray_runs_and_keeps_what_trained(tmp_path: Path) -> None:
     assert runs and len(runs) < 5  # the waiting ones went away
     assert all(r.status == "stopped" and r.epochs < 2000 for r in runs)
     assert any(r.usable and "auc" in r.metrics for r in runs)
+
+
+def ray_task_processes() -> list[int]:
+    """PIDs of the Ray workers running a training task of this test's own head: Ray titles a worker after its task,
+    and the head and its workers share this test's network namespace (another head on the machine does not)."""
+    own_net, found = os.readlink("/proc/self/ns/net"), []
+    for entry in Path("/proc").iterdir():
+        try:
+            if (
+                entry.name.isdigit()
+                and (entry / "cmdline").read_bytes().startswith(b"ray::train_remote")
+                and (os.readlink(entry / "ns" / "net") == own_net)
+            ):
+                found.append(int(entry.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+def test_a_ray_worker_dying_mid_run_fails_only_that_run_and_keeps_its_epochs(tmp_path: Path) -> None:
+    settings = RunSettings(data_dir=tmp_path, workers=2, ray_address=ray_address())
+    store = SQLiteRunStore(settings)
+    token = store.create_session()
+    long = dataclasses.replace(BASE, train=dataclasses.replace(BASE.train, epochs=2000))
+    pool = WorkerPool(settings, store, 0)
+    try:
+        sweep = start_sweep(store, settings, token, SweepPlan.from_text(long, {"latent_size": "2"}, 1))
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any(
+            r.epochs >= 2 and store.checkpoint(r.id) for r in store.sweep_runs(token, sweep.id)
+        ):
+            time.sleep(0.2)
+        (pid,) = ray_task_processes()
+        os.kill(pid, signal.SIGKILL)  # the Ray worker process dies mid-run, as on a node that ran out of memory
+        (run,) = wait_for_sweep(store, token, sweep.id, timeout_seconds=120)
+    finally:
+        pool.close()
+    assert run.status == "failed" and "The Ray worker training this run stopped" in (run.message or ""), run.message
+    assert run.usable and 2 <= run.epochs < 2000 and run.metrics["auc"] > 0.5  # its last saved epoch, scored
+    assert [e.epoch for e in store.epochs(run.id)] == list(range(1, run.epochs + 1))
+    assert store.checkpoint(run.id) is not None
+
+
+def test_without_ray_installed_the_runs_fail_saying_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from anomaly_core.runs import ray_dispatch
+
+    settings = RunSettings(data_dir=tmp_path, workers=1, ray_address="127.0.0.1:6399")
+    store = SQLiteRunStore(settings)
+    token = store.create_session()
+    sweep = start_sweep(store, settings, token, SweepPlan.from_text(BASE, {"latent_size": "2, 4"}, 1))
+    monkeypatch.setattr(ray_dispatch, "ray_installed", lambda: False)  # as on a server without Ray
+    assert ray_dispatch.connect_or_fail(store, "dispatcher:1", settings) is None
+    runs = store.sweep_runs(token, sweep.id)
+    assert [r.status for r in runs] == ["failed", "failed"]
+    assert all("Ray is not installed on this server: install requirements-cluster.txt" in (r.message or "") for r in runs)
 
 
 def test_an_unreachable_ray_address_fails_the_runs_clearly(tmp_path: Path) -> None:

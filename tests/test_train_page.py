@@ -186,15 +186,17 @@ def test_preset_buttons_fill_the_widgets_and_show_the_lesson() -> None:
     assert at.session_state[SETTINGS_KEY].data.abnormal_fraction == pytest.approx(0.3)
 
 
-def test_learning_rate_too_high_shows_divergence_and_keeps_the_last_good_model() -> None:
+def test_learning_rate_too_high_shows_divergence_and_keeps_the_epochs_before_it() -> None:
     at = open_train_page(w_epochs=2)
     train(at)
     good = at.session_state[ACTIVE_MODEL_KEY]
     click(at, "preset_lr_too_high")
     train(at)
     message = texts(at.error)
-    assert "diverged" in message and "learning rate" in message.lower() and good.name in message
-    assert at.session_state[ACTIVE_MODEL_KEY] is good
+    assert "diverged in epoch 3" in message and "learning rate" in message.lower() and good.name in message
+    assert at.session_state[ACTIVE_MODEL_KEY] is good  # a diverged run never replaces the current model
+    assert stored_run(at).status == "diverged" and [r.epoch for r in stored_epochs(at)] == [1, 2]
+    assert "final_loss" in chart_keys(at)  # the loss curve up to the divergence is drawn
 
 
 @pytest.mark.parametrize(

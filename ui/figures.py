@@ -75,12 +75,24 @@ def reconstruction_figure(
     return style_figure(fig, title, "time step", y_label)
 
 
+def log_ticks(values: Sequence[float]) -> list[float]:
+    """Ticks at 1, 2 and 5 times each power of ten that covers the positive `values` (at least three ticks)."""
+    positive = [float(v) for v in values if v > 0 and np.isfinite(v)]
+    if not positive:
+        return []
+    low, high = np.floor(np.log10(min(positive))), np.ceil(np.log10(max(positive)))
+    ticks = [float(f"{m * 10.0**e:.12g}") for e in range(int(low), int(high) + 1) for m in (1, 2, 5)]
+    inside = [t for t in ticks if min(positive) / 1.5 <= t <= max(positive) * 1.5]
+    return inside if len(inside) >= 3 else [t for t in ticks if 10.0**low <= t <= 10.0**high]
+
+
 def loss_figure(epochs: Sequence[int], train_loss: Sequence[float], val_loss: Sequence[float]) -> go.Figure:
-    """Training and validation loss per epoch (log scale)."""
+    """Training and validation loss per epoch (log scale, every tick labelled in full, e.g. 0.002 0.005 0.01)."""
     fig = go.Figure()
     fig.add_scatter(x=list(epochs), y=list(train_loss), mode="lines+markers", name="training", line=dict(color=RECON_COLOR))
     fig.add_scatter(x=list(epochs), y=list(val_loss), mode="lines+markers", name="validation", line=dict(color=ANOMALY_COLOR))
-    fig.update_yaxes(type="log")
+    ticks = log_ticks([*train_loss, *val_loss])
+    fig.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     return style_figure(fig, "Loss", "epoch", "loss")
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
-from anomaly_core import ModelFileError, model_from_bytes, model_to_bytes
+import numpy as np
+
+from anomaly_core import EcgSplit, ModelFileError, SavedModel, model_from_bytes, model_to_bytes
 from anomaly_core.export import onnx_bytes
 from ui.current_model import ActiveModel, make_active_model
 from ui.datasets import ecg_data, ecg_split
@@ -23,6 +25,18 @@ def model_onnx_bytes(active: ActiveModel) -> bytes:
 def model_from_upload(filename: str, data: bytes) -> ActiveModel:
     """Rebuild an uploaded model on its own data split; ModelFileError says why a file is refused."""
     saved = model_from_bytes(data, expected_length=ecg_data().signals.shape[1])  # the length of the data's beats
+    split = _split_of(saved)
+    try:
+        active = make_active_model(f"Uploaded: {filename}", saved.model, split, saved.info.score_error, epochs=saved.info.epochs)
+    except (ValueError, RuntimeError) as error:  # e.g. scores that overflow on the test beats only
+        raise ModelFileError(f"this model cannot score the test beats ({str(error)[:120]})") from None
+    if not (np.isfinite(active.test_scores).all() and np.isfinite(active.train_scores).all()):
+        raise ModelFileError("this model's scores overflow on the ECG5000 beats (its weights are far too large)")
+    return active
+
+
+def _split_of(saved: SavedModel) -> EcgSplit:
+    """The data split the file names, checked against the file's scaler."""
     try:
         split = ecg_split(saved.info.data)
     except ValueError as error:
@@ -32,5 +46,4 @@ def model_from_upload(filename: str, data: bytes) -> ActiveModel:
     )
     if not same_scale:
         raise ModelFileError("the file's scaler does not match its data split (edited or made by another tool)")
-    info = saved.info
-    return make_active_model(f"Uploaded: {filename}", saved.model, split, info.score_error, epochs=info.epochs)
+    return split

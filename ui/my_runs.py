@@ -6,7 +6,8 @@ import streamlit as st
 
 from anomaly_core.runs import RunNotFound, RunRecord, StoreError
 from ui.current_model import active_model, set_active_model
-from ui.run_models import current_run_id, forget_current_run, use_run
+from ui.model_file import model_file_bytes, model_onnx_bytes
+from ui.run_models import current_run_id, forget_current_run, model_for_run, use_run
 from ui.runs import follow_run, followed_run_id, run_service, session_run, session_runs, session_token
 
 PICK_KEY = "my_runs_pick"
@@ -52,6 +53,23 @@ def _delete(run: RunRecord) -> None:
         follow_run(None)
 
 
+def _render_downloads(run: RunRecord) -> None:
+    """The picked run as a model file or as ONNX (built on click, not on every rerun)."""
+    model = model_for_run(run) if run.usable else None
+    if model is None:
+        return
+    file_column, onnx_column = st.columns(2)
+    file_column.download_button(
+        "Model file", data=lambda: model_file_bytes(model), file_name=f"{run.id}.safetensors",
+        mime="application/octet-stream", key="my_runs_download", on_click="ignore", width="stretch",
+    )  # fmt: skip
+    onnx_column.download_button(
+        "ONNX", data=lambda: model_onnx_bytes(model), file_name=f"{run.id}.onnx",
+        mime="application/octet-stream", key="my_runs_onnx", on_click="ignore", width="stretch",
+        help="Raw beats in, anomaly scores out: the scaler and the score are inside the graph.",
+    )  # fmt: skip
+
+
 def render_my_runs() -> None:
     """The session's runs, newest first, with Use / Rename / Delete for the one picked."""
     runs = list(reversed(session_runs()))
@@ -73,6 +91,7 @@ def render_my_runs() -> None:
         delete.button(
             "Delete", key="my_runs_delete", on_click=_act, args=(run.id, "delete"), disabled=run.active, width="stretch"
         )
+        _render_downloads(run)
         st.text_input("New name", value=run.name, key=f"{NAME_KEY}_{run.id}", max_chars=80)
         st.button("Rename", key="my_runs_rename", on_click=_act, args=(run.id, "rename"))
         if st.session_state.get(MESSAGE_KEY):

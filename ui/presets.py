@@ -14,10 +14,25 @@ class Preset:
     title: str
     lesson: str  # one sentence: what to look for
     settings: LabSettings
+    short_title: str  # the button label: fits a projector's narrow columns
+
+
+SHORT_TITLES = {
+    "good_default": "Good default",
+    "bottleneck_too_small": "Tiny bottleneck",
+    "overfit": "Overfit",
+    "contaminated": "30 % abnormal",
+    "lr_too_high": "Rate too high",
+}
+LR_TOO_HIGH = LabSettings(
+    model=ModelConfig(output_activation="linear"),  # unbounded output: a too-large step can blow the loss up
+    train=TrainConfig(learning_rate=3.0, optimizer="sgd_momentum", batch_size=1024),  # big batches: a few steps per epoch
+)  # the same setup as the lesson link of the same name; one notch lower (1) trains well
 
 
 def _preset(key: str, title: str, lesson: str, model: ModelConfig, train: TrainConfig, data: DataConfig) -> Preset:
-    return Preset(key, title, lesson, LabSettings(model=model, train=train, data=data, preset=key))
+    short = SHORT_TITLES[key]
+    return Preset(key, title, lesson, LabSettings(model=model, train=train, data=data, preset=key), short)
 
 
 _ALL = (
@@ -56,10 +71,10 @@ _ALL = (
     _preset(
         "lr_too_high",
         "Learning rate too high",
-        "A learning rate of 10 makes every step overshoot: the loss explodes and training stops.",
-        ModelConfig(),
-        TrainConfig(learning_rate=10.0),
-        DataConfig(),
+        "At a learning rate of 3 each step overshoots: the loss falls for two epochs, then explodes and training stops.",
+        LR_TOO_HIGH.model,
+        LR_TOO_HIGH.train,
+        LR_TOO_HIGH.data,
     ),
 )
 PRESETS: dict[str, Preset] = {preset.key: preset for preset in _ALL}

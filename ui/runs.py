@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 import streamlit as st
 
@@ -43,7 +44,7 @@ def run_service() -> RunService | None:
     """The server's runs, or None (with the reason kept for `store_problem`) when the store cannot open."""
     try:
         settings = RunSettings.from_env()
-        return _start_service(repr(settings), settings)
+        return _start_service(f"{settings!r} {settings.database_url}", settings)  # repr hides the URL
     except (StoreError, ValueError) as error:
         st.session_state[PROBLEM_KEY] = str(error)
         return None
@@ -113,3 +114,12 @@ def session_runs() -> list[RunRecord]:
         return [run for run in service.store.list_runs(token) if run.sweep_id is None]
     except StoreError:
         return []
+
+
+def switch_page(page: str, query_params: dict[str, str] | None = None) -> NoReturn:
+    """`st.switch_page` that keeps this session's token in the address (a page switch drops query parameters)."""
+    params = dict(query_params or {})
+    token = session_token()
+    if token is not None:
+        params[SESSION_PARAM] = token
+    st.switch_page(page, query_params=params)

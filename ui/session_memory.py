@@ -59,14 +59,14 @@ def _render_notice() -> None:
 
 def start_session() -> None:
     """app.py, before a link is applied: open (or reopen) this session's token and restore what it saved."""
-    if st.session_state.get(OPENED_KEY):
-        _render_notice()
-        return
     service = run_service()
     if service is None:
         st.error(f"Runs cannot be kept right now: {store_problem()}. Training still needs the run store; see the README.")
         return
-    token, reopened, notice = open_session(service)
+    token, reopened, notice = open_session(service)  # also puts the token back into an address that lost it
+    if st.session_state.get(OPENED_KEY):
+        _render_notice()
+        return
     st.session_state[OPENED_KEY] = True
     st.session_state[NOTICE_KEY] = notice
     _render_notice()

@@ -12,6 +12,7 @@ from ui.run_models import forget_current_run
 
 UPLOAD_KEY = "model_upload"
 UPLOADED_ID_KEY = "model_upload_done"
+REFUSED_KEY = "model_upload_refused"  # (file id, reason) of the last refused upload: read once, not on every rerun
 
 
 def render_model_card() -> None:
@@ -45,15 +46,23 @@ def _render_model_file(current: ActiveModel) -> None:
         help="Raw beats in, anomaly scores out: scaling and scoring are inside the graph. Run it with onnxruntime.",
     )
     upload = st.file_uploader("Use a model file", type=["safetensors"], key=UPLOAD_KEY)
-    if upload is None or st.session_state.get(UPLOADED_ID_KEY) == upload.file_id:
-        return
-    try:
-        model = model_from_upload(upload.name, upload.getvalue())
-    except ModelFileError as error:
-        st.error(f"This file was refused: {error}. Upload a model downloaded from Anomaly Lab.")
-        return
-    st.session_state[UPLOADED_ID_KEY] = upload.file_id
-    set_active_model(model)
-    forget_current_run()
-    remember_trained_model(model)
-    st.rerun()
+    if upload is not None and st.session_state.get(UPLOADED_ID_KEY) != upload.file_id:
+        _use_upload(upload.file_id, upload.name, upload.getvalue())
+
+
+def _use_upload(file_id: str, name: str, data: bytes) -> None:
+    """Make an uploaded file current once it loaded and scored; a refused file is read once and its reason kept."""
+    refused = st.session_state.get(REFUSED_KEY)
+    if refused is None or refused[0] != file_id:
+        try:
+            model = model_from_upload(name, data)
+        except Exception as error:  # whatever a crafted file causes, the session must keep working
+            reason = str(error) if isinstance(error, ModelFileError) else f"it could not be read ({type(error).__name__})"
+            st.session_state[REFUSED_KEY] = (file_id, reason)
+        else:
+            st.session_state[UPLOADED_ID_KEY] = file_id
+            set_active_model(model)
+            forget_current_run()
+            remember_trained_model(model)
+            st.rerun()
+    st.error(f"This file was refused: {st.session_state[REFUSED_KEY][1]}. Upload a model downloaded from Anomaly Lab.")

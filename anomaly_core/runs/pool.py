@@ -12,7 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .settings import RunSettings
+from .settings import DATABASE_URL_ENV, RunSettings
 from .store import RunStore
 from .worker import worker_name
 
@@ -57,7 +57,10 @@ class WorkerPool:
     def _start_worker(self, module: str) -> subprocess.Popen:
         """A fresh interpreter (never a fork: torch and threads do not survive one) running `module`."""
         command = [sys.executable, "-m", module, self.settings.to_json(), str(os.getpid())]
-        return subprocess.Popen(command, cwd=PACKAGE_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        env = {k: v for k, v in os.environ.items() if k != DATABASE_URL_ENV}
+        if self.settings.database_url:
+            env[DATABASE_URL_ENV] = self.settings.database_url  # never on the command line: it may hold a password
+        return subprocess.Popen(command, cwd=PACKAGE_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
 
     def check(self) -> None:
         """Replace dead workers, failing the run each was training; interrupt runs whose worker went silent."""

@@ -5,6 +5,7 @@ cluster and writes the task's epochs, checkpoints and outcome to the store, as a
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import socket
@@ -25,7 +26,20 @@ RETRY_SECONDS = 10.0
 CONNECT_SECONDS = 3.0
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # anomaly_core, shipped to the cluster's workers
 UNREACHABLE = "The Ray cluster at {address} cannot be reached ({reason}): check ANOMALY_LAB_RAY_ADDRESS and that the head runs."
+NO_RAY = "Ray is not installed on this server: install requirements-cluster.txt, or unset ANOMALY_LAB_RAY_ADDRESS (train here)."
+REFUSED = "The Ray cluster at {address} refused this server ({reason}); check that it runs Ray and Python as the README says."
 LOST = "The Ray worker training this run stopped ({reason}). The model from its last saved epoch was kept."
+LOST_REASONS = {
+    "WorkerCrashedError": "its worker process died",
+    "NodeDiedError": "its node left the cluster",
+    "OutOfMemoryError": "its node ran out of memory",
+    "RaySystemError": "the cluster failed",
+}
+
+
+def ray_installed() -> bool:
+    """Whether this server can import Ray (found without importing it)."""
+    return importlib.util.find_spec("ray") is not None
 
 
 def cluster_problem(address: str) -> str | None:
@@ -49,6 +63,14 @@ def connect(settings: RunSettings) -> Any:
     return ray.remote(train_remote).options(num_cpus=settings.ray_cpus_per_run, num_gpus=settings.ray_gpus_per_run, max_retries=0)
 
 
+def _disconnect() -> None:
+    """Undo a half-made connection, so that the next try starts afresh."""
+    import ray
+
+    if ray.is_initialized():
+        ray.shutdown()
+
+
 def slots(settings: RunSettings) -> int:
     """How many runs the cluster can train at once with the configured CPUs per run."""
     import ray
@@ -64,11 +86,12 @@ def _settle(store: RunStore, run: RunRecord, status: str, message: str | None) -
 
 
 def follow(store: RunStore, remote: Any, run: RunRecord) -> None:
-    """Train `run` as a Ray task, writing what it yields to the store; Stop cancels the task."""
+    """Train `run` as a Ray task, writing what it yields to the store; Stop cancels the task. Whatever goes wrong
+    ends the run as failed at its last checkpoint, with the reason."""
     import ray
 
-    tasks = remote.remote(run, store.checkpoint(run.id))
     try:
+        tasks = remote.remote(run, store.checkpoint(run.id))
         for ref in tasks:
             kind, *rest = ray.get(ref)
             if kind == "epochs" and store.record_epochs(run.id, rest[0], rest[1], rest[2]):
@@ -78,9 +101,12 @@ def follow(store: RunStore, remote: Any, run: RunRecord) -> None:
                 store.save_checkpoint(run.id, rest[0], rest[1])
             if kind == "finish":
                 return store.finish_run(run.id, rest[0], rest[1], rest[2])
-        _settle(store, store_run(store, run), "failed", LOST.format(reason="it ended without a result"))
+        reason = "it ended without a result"
     except ray.exceptions.RayError as error:
-        _settle(store, store_run(store, run), "failed", LOST.format(reason=type(error).__name__))
+        reason = LOST_REASONS.get(type(error).__name__, type(error).__name__)
+    except Exception as error:  # noqa: BLE001  e.g. the connection to the cluster broke: the run must still end
+        reason = f"{type(error).__name__}: {error}"
+    _settle(store, store_run(store, run), "failed", LOST.format(reason=reason))
 
 
 def store_run(store: RunStore, run: RunRecord) -> RunRecord:
@@ -93,15 +119,33 @@ def _fail_waiting(store: RunStore, name: str, problem: str) -> None:
         store.finish_run(run.id, "failed", problem, {})
 
 
-def serve(settings: RunSettings, parent_pid: int) -> None:
-    """Connect, then claim Ray runs while the cluster has room, until the parent process is gone."""
-    store, name = open_store(settings), worker_name(os.getpid())
+def connect_or_fail(store: RunStore, name: str, settings: RunSettings) -> tuple[Any, int] | None:
+    """(remote function, runs the cluster fits at once), or None after failing the waiting Ray runs with the reason
+    (no Ray here, an unreachable head, a cluster that refuses the connection)."""
     address = settings.ray_address or ""
-    while (problem := cluster_problem(address)) is not None and os.getppid() == parent_pid:
-        _fail_waiting(store, name, problem)
+    problem = None if ray_installed() else NO_RAY
+    problem = problem or cluster_problem(address)
+    if problem is None:
+        try:
+            return connect(settings), slots(settings)
+        except Exception as error:  # noqa: BLE001  ray.init raises many kinds (version mismatch, auth, timeout)
+            _disconnect()
+            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+            problem = REFUSED.format(address=address, reason=first_line)
+    _fail_waiting(store, name, problem)
+    return None
+
+
+def serve(settings: RunSettings, parent_pid: int) -> None:
+    """Connect (failing Ray runs clearly while that is impossible), then claim Ray runs while the cluster has room,
+    until the parent process is gone."""
+    store, name = open_store(settings), worker_name(os.getpid())
+    while (connected := connect_or_fail(store, name, settings)) is None:
+        if os.getppid() != parent_pid:
+            return
         time.sleep(RETRY_SECONDS)
-    remote = connect(settings)
-    room = threading.BoundedSemaphore(slots(settings))
+    remote, fits = connected
+    room = threading.BoundedSemaphore(fits)
     while os.getppid() == parent_pid:
         if not room.acquire(timeout=POLL_SECONDS):
             continue

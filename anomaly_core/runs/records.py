@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -27,6 +27,7 @@ class RunConflict(RuntimeError):
     """The session already has a run (or a sweep) queued or training."""
 
 
+MAX_NAME_CHARS = 80  # a run's name, as stored
 MAX_SWEEP_RUNS = 200  # runs in one sweep; a session has at most one sweep queued or training, so also per session
 Backend = Literal["local", "ray"]  # who trains a run: the local worker pool or the Ray dispatcher
 
@@ -109,3 +110,35 @@ class EpochRecord:
 def row_metrics(text: str | None) -> dict[str, Any]:
     """The metrics JSON of a run row ({} when none yet)."""
     return json.loads(text) if text else {}
+
+
+RUN_COLUMNS = (
+    "id, session, name, spec, status, target_epochs, epochs, message, train_seconds, device, metrics, stop_requested, "
+    "created, updated, sweep_id"
+)  # what `record_from_row` reads, in every backend
+
+
+class Row(Protocol):
+    """A database row read by column name (sqlite3.Row, psycopg's dict rows)."""
+
+    def __getitem__(self, key: str) -> Any: ...
+
+
+def record_from_row(row: Row) -> RunRecord:
+    """A run from a row holding RUN_COLUMNS."""
+    return RunRecord(
+        id=row["id"], session=row["session"], name=row["name"], spec=RunSpec.from_json(row["spec"]), status=row["status"],
+        target_epochs=row["target_epochs"], epochs=row["epochs"], message=row["message"],
+        train_seconds=row["train_seconds"], device=row["device"], metrics=row_metrics(row["metrics"]),
+        stop_requested=bool(row["stop_requested"]), created=row["created"], updated=row["updated"],
+        sweep_id=row["sweep_id"],
+    )  # fmt: skip
+
+
+def epoch_from_row(row: Row) -> EpochRecord:
+    """An epoch from a row of the epochs table; test scores are stored as float32 bytes."""
+    blob = row["test_scores"]
+    scores = None if blob is None else np.frombuffer(bytes(blob), dtype=np.float32).astype(np.float64)
+    return EpochRecord(
+        row["epoch"], row["steps"], row["train_loss"], row["val_loss"], row["seconds"], row["eval_seconds"], scores
+    )

@@ -9,33 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from .records import EpochRecord, RunRecord, RunSpec, StoreError, row_metrics
+from .records import StoreError
 from .schema import migrate
 from .settings import RunSettings
-
-RUN_COLUMNS = (
-    "id, session, name, spec, status, target_epochs, epochs, message, train_seconds, device, metrics, stop_requested, "
-    "created, updated, sweep_id"
-)
-
-
-def record_from_row(row: sqlite3.Row) -> RunRecord:
-    return RunRecord(
-        id=row["id"], session=row["session"], name=row["name"], spec=RunSpec.from_json(row["spec"]), status=row["status"],
-        target_epochs=row["target_epochs"], epochs=row["epochs"], message=row["message"],
-        train_seconds=row["train_seconds"], device=row["device"], metrics=row_metrics(row["metrics"]),
-        stop_requested=bool(row["stop_requested"]), created=row["created"], updated=row["updated"],
-        sweep_id=row["sweep_id"],
-    )  # fmt: skip
-
-
-def epoch_from_row(row: sqlite3.Row) -> EpochRecord:
-    scores = None if row["test_scores"] is None else np.frombuffer(row["test_scores"], dtype=np.float32).astype(np.float64)
-    return EpochRecord(
-        row["epoch"], row["steps"], row["train_loss"], row["val_loss"], row["seconds"], row["eval_seconds"], scores
-    )
 
 
 class SQLiteDatabase:
@@ -89,3 +65,8 @@ class SQLiteDatabase:
 
     def _checkpoint_path(self, run_id: str) -> Path:
         return self.checkpoints / f"{run_id}.pt"
+
+    def _forget_checkpoints(self, run_ids: Sequence[str]) -> None:
+        """Delete the checkpoint files of runs whose rows were deleted."""
+        for run_id in run_ids:
+            self._checkpoint_path(run_id).unlink(missing_ok=True)

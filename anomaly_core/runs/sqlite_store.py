@@ -8,16 +8,25 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from .records import EpochRecord, RunConflict, RunNotFound, RunRecord, RunSpec, StoreError
-from .sqlite_base import RUN_COLUMNS, epoch_from_row, record_from_row
-from .sqlite_sweeps import SQLiteSweepSide
+from .records import (
+    MAX_NAME_CHARS,
+    RUN_COLUMNS,
+    EpochRecord,
+    RunConflict,
+    RunNotFound,
+    RunRecord,
+    RunSpec,
+    StoreError,
+    epoch_from_row,
+    record_from_row,
+)
 from .sqlite_workers import SQLiteWorkerSide
+from .sweep_side import SweepSide
 
-MAX_NAME_CHARS = 80
 NOT_FOUND = "run {!r} does not exist in this session (deleted, or never made here)"
 
 
-class SQLiteRunStore(SQLiteWorkerSide, SQLiteSweepSide):
+class SQLiteRunStore(SQLiteWorkerSide, SweepSide):
     """Sessions and their runs as a session sees them (every call checks the session owns the run)."""
 
     # sessions
@@ -111,14 +120,6 @@ class SQLiteRunStore(SQLiteWorkerSide, SQLiteSweepSide):
                 (max(target_epochs, run.epochs), time.time(), time.time(), run_id),
             )
         return self.get_run(token, run_id)
-
-    def queue_position(self, run_id: str) -> int:
-        rows = self._read(
-            "SELECT COUNT(*) AS ahead FROM runs WHERE status = 'queued' AND queued_at < "
-            "(SELECT queued_at FROM runs WHERE id = ?)",
-            (run_id,),
-        )
-        return int(rows[0]["ahead"])
 
     def epochs(self, run_id: str, after: int = 0) -> list[EpochRecord]:
         rows = self._read("SELECT * FROM epochs WHERE run_id = ? AND epoch > ? ORDER BY epoch", (run_id, after))

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .records import Backend, EpochRecord, RunRecord, RunStatus, StoreError
-from .sqlite_base import RUN_COLUMNS, SQLiteDatabase, record_from_row
+from .records import RUN_COLUMNS, Backend, EpochRecord, RunRecord, RunStatus, StoreError, record_from_row
+from .sqlite_base import SQLiteDatabase
+from .sweep_side import EMPTY_OLD_SWEEPS, QUEUE_ORDER
 
 DAY_SECONDS = 86_400.0
 
@@ -37,7 +38,7 @@ class SQLiteWorkerSide(SQLiteDatabase):
         """Take the oldest queued run of `backend` for `worker` (plain runs before sweep runs), or None when none waits."""
         with self._transaction() as db:
             row = db.execute(
-                "SELECT id FROM runs WHERE status = 'queued' AND backend = ? ORDER BY sweep_id IS NOT NULL, queued_at LIMIT 1",
+                f"SELECT id FROM runs WHERE status = 'queued' AND backend = ? ORDER BY {QUEUE_ORDER} LIMIT 1",
                 (backend,),
             ).fetchone()
             if row is None:
@@ -119,29 +120,31 @@ class SQLiteWorkerSide(SQLiteDatabase):
         return [record_from_row(r) for r in self._read(f"SELECT {RUN_COLUMNS} FROM runs ORDER BY created")]
 
     def prune(self) -> int:
-        """Delete settled runs beyond the retention limits, oldest first; returns how many went."""
-        limits = self.settings
+        """Delete settled runs beyond the retention limits (age, per session, per server), oldest first; how many went."""
+        limits, oldest = self.settings, time.time() - self.settings.max_age_days * DAY_SECONDS
         settled = "status NOT IN ('queued', 'training')"
+        doomed: list[str] = []
         with self._transaction() as db:
-            old = db.execute(
-                f"SELECT id FROM runs WHERE {settled} AND created < ?", (time.time() - limits.max_age_days * DAY_SECONDS,)
-            )
-            doomed = {r["id"] for r in old.fetchall()}
-            ranked = db.execute(
-                f"SELECT id FROM (SELECT id, status, sweep_id, "
-                f"ROW_NUMBER() OVER (PARTITION BY session, sweep_id IS NULL ORDER BY created DESC) AS n, "
-                f"ROW_NUMBER() OVER (ORDER BY created DESC) AS total FROM runs) "
-                f"WHERE {settled} AND ((n > ? AND sweep_id IS NULL) OR total > ?)",
-                (limits.runs_per_session, limits.runs_total),
-            )
-            doomed |= {r["id"] for r in ranked.fetchall()}
-            for run_id in doomed:
-                db.execute("DELETE FROM epochs WHERE run_id = ?", (run_id,))
-                db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
-            db.execute("DELETE FROM sessions WHERE updated < ? AND token NOT IN (SELECT session FROM runs)",
-                       (time.time() - limits.max_age_days * DAY_SECONDS,))  # fmt: skip
-            db.execute("DELETE FROM sweeps WHERE created < ? AND id NOT IN (SELECT sweep_id FROM runs WHERE sweep_id NOTNULL)",
-                       (time.time() - limits.max_age_days * DAY_SECONDS,))  # fmt: skip
+            for query, args in (
+                (f"SELECT id FROM runs WHERE {settled} AND created < ?", (oldest,)),
+                (
+                    f"SELECT id FROM (SELECT id, status, ROW_NUMBER() OVER (PARTITION BY session ORDER BY created DESC) AS n "
+                    f"FROM runs WHERE sweep_id IS NULL) WHERE {settled} AND n > ?",  # sweeps have their own limit
+                    (limits.runs_per_session,),
+                ),
+                (
+                    f"SELECT id FROM (SELECT id, status, ROW_NUMBER() OVER (ORDER BY created DESC) AS n FROM runs) "
+                    f"WHERE {settled} AND n > ?",
+                    (limits.runs_total,),
+                ),
+            ):  # fmt: skip  each limit counts what the previous ones left
+                ids = [r["id"] for r in db.execute(query, args).fetchall()]
+                for run_id in ids:
+                    db.execute("DELETE FROM epochs WHERE run_id = ?", (run_id,))
+                    db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+                doomed += ids
+            db.execute("DELETE FROM sessions WHERE updated < ? AND token NOT IN (SELECT session FROM runs)", (oldest,))
+            db.execute(EMPTY_OLD_SWEEPS, (oldest,))  # sweeps whose runs all went
         for run_id in doomed:
             self._checkpoint_path(run_id).unlink(missing_ok=True)
         return len(doomed)

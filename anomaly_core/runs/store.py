@@ -60,7 +60,12 @@ class TrainingSink(Protocol):
 
 
 def open_store(settings: RunSettings) -> RunStore:
-    """The run store the settings name (SQLite under `settings.data_dir`); StoreError says why it cannot open."""
+    """The run store the settings name: PostgreSQL at `settings.database_url` when set, else SQLite under
+    `settings.data_dir`; StoreError says why it cannot open."""
+    if settings.database_url:
+        from .postgres_store import PostgresRunStore
+
+        return PostgresRunStore(settings)
     from .sqlite_store import SQLiteRunStore
 
     return SQLiteRunStore(settings)

@@ -21,7 +21,7 @@ from ..data import EcgData, EcgSplit, load_ecg5000, make_split
 from ..metrics import summarize_scores
 from ..model import build_model
 from ..scoring import threshold_mean_std
-from ..train import EpochResult, Trainer, TrainingDiverged
+from ..train import EpochResult, Trainer, TrainingDiverged, configure_threads
 from .checkpoint import restore_trainer, trainer_checkpoint
 from .records import EpochRecord, RunRecord, RunStatus
 from .settings import RunSettings
@@ -66,19 +66,21 @@ def _train(store: TrainingSink, run: RunRecord, trainer: Trainer) -> tuple[RunSt
     """Train up to the run's target, flushing epochs and checkpoints as it goes; how it ended."""
     pending: list[EpochRecord] = []
     last_flush, last_checkpoint = time.monotonic(), -math.inf  # a first checkpoint after epoch 1: the bottleneck shows at once
-    for result in trainer.fit(max(0, run.target_epochs - trainer.epoch)):
-        pending.append(_record(result))
-        now = time.monotonic()
-        if now - last_flush >= FLUSH_SECONDS:
-            stop = store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
-            pending, last_flush = [], now
-            if stop:
-                return "stopped", None
-        if now - last_checkpoint >= CHECKPOINT_SECONDS:
-            store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
-            store.save_checkpoint(run.id, trainer_checkpoint(trainer), trainer.epoch)
-            pending, last_checkpoint = [], now
-    store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
+    try:
+        for result in trainer.fit(max(0, run.target_epochs - trainer.epoch)):
+            pending.append(_record(result))
+            now = time.monotonic()
+            if now - last_flush >= FLUSH_SECONDS:
+                stop = store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
+                pending, last_flush = [], now
+                if stop:
+                    return "stopped", None
+            if now - last_checkpoint >= CHECKPOINT_SECONDS:
+                store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
+                store.save_checkpoint(run.id, trainer_checkpoint(trainer), trainer.epoch)
+                pending, last_checkpoint = [], now
+    finally:  # also when training fails: the epochs before it are the run's own
+        store.record_epochs(run.id, pending, trainer.seconds, str(trainer.device))
     return "finished", None
 
 
@@ -105,7 +107,7 @@ def train_run(store: TrainingSink, run: RunRecord, split_for: Callable[[DataConf
 
 def serve(settings: RunSettings, parent_pid: int) -> None:
     """A worker process's life: load the data once, then train queued runs until the parent process is gone."""
-    torch.set_num_threads(1)  # many small models side by side: one thread each is fastest and fair
+    configure_threads()  # many small models side by side: one thread each is fastest and fair
     store, data = open_store(settings), load_ecg5000()
     splits: dict[DataConfig, EcgSplit] = {}
     name = worker_name(os.getpid())

@@ -10,6 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..output_paths import check_output_file, write_text_creating_folders
 from ..runs.pool import WorkerPool
 from ..runs.records import RunSpec
 from ..runs.settings import RunSettings
@@ -19,6 +20,7 @@ from .results import SweepRow, progress, sweep_rows, table, table_csv
 from .service import backend_of, start_sweep, sweep_settled
 
 BAR_WIDTH = 30
+MAX_WORKERS = 64  # local training processes one sweep may start
 
 
 def add_sweep_parser(commands: argparse._SubParsersAction) -> None:
@@ -41,7 +43,11 @@ def plan_from_args(args: argparse.Namespace, base: RunSpec) -> SweepPlan:
         key, sep, values = item.partition("=")
         if not sep:
             raise ValueError(f"--param {item!r}: write NAME=V1,V2,… (e.g. latent_size=1,2,4)")
+        if key.strip() in grid:
+            raise ValueError(f"--param {key.strip()} is given twice: put all its values in one --param")
         grid[key.strip()] = values
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        raise ValueError(f"--workers: choose 1 to {MAX_WORKERS} training processes, got {args.workers}")
     if args.epochs is not None:
         base = dataclasses.replace(base, train=dataclasses.replace(base.train, epochs=args.epochs))
     return SweepPlan.from_text(base, grid, args.seeds)
@@ -81,8 +87,10 @@ def _print_table(plan: SweepPlan, rows: list[SweepRow]) -> None:
 def run_sweep(args: argparse.Namespace, base: RunSpec) -> int:
     """Train the sweep in a throwaway run store with its own workers (or the configured Ray cluster)."""
     plan = plan_from_args(args, base)
+    if args.out:
+        check_output_file(args.out, "--out")  # before training: a bad path never loses a finished sweep
     with tempfile.TemporaryDirectory(prefix="anomaly-lab-sweep-") as folder:
-        settings = dataclasses.replace(RunSettings.from_env(), data_dir=Path(folder))
+        settings = dataclasses.replace(RunSettings.from_env(), data_dir=Path(folder), database_url=None)  # its own store
         workers = args.workers or settings.workers
         store = open_store(settings)
         token = store.create_session()
@@ -99,6 +107,6 @@ def run_sweep(args: argparse.Namespace, base: RunSpec) -> int:
             pool.close()
     _print_table(plan, rows)
     if args.out:
-        args.out.write_text(table_csv(plan, rows))
+        write_text_creating_folders(args.out, table_csv(plan, rows))
         print(f"wrote {args.out}", file=sys.stderr)
     return 0

@@ -23,6 +23,8 @@ class ReadySweep:
         return SweepPlan.from_text(base, self.grid, self.seeds)
 
 
+ANOMAGRAM_AUC = {0.0: 0.96, 0.3: 0.93, 0.5: 0.56}  # Anomagram's write-up: AUC at 0, 30 and 50 % abnormal in training
+
 READY_SWEEPS: dict[str, ReadySweep] = {
     s.key: s
     for s in (

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from ..runs.records import RunSpec
 
 Section = Literal["model", "train", "data"]
+DENSE_FAMILIES = ("dense", "vae")  # the families built from dense layers (layer widths, dropout)
 
 
 def _widths(text: str) -> tuple[int, ...]:
@@ -33,6 +34,7 @@ class SweepParameter:
     parse: Callable[[str], Any]
     show: Callable[[Any], str] = str
     log_axis: bool = False  # plot on a log axis (e.g. the learning rate)
+    families: tuple[str, ...] | None = None  # the model families that use this setting (None: every family)
 
     def value_of(self, spec: RunSpec) -> Any:
         """This setting's value in `spec`."""
@@ -43,18 +45,27 @@ class SweepParameter:
         section = dataclasses.replace(getattr(spec, self.section), **{self.field: value})
         return dataclasses.replace(spec, **{self.section: section})
 
+    def check_family(self, family: str) -> None:
+        """ValueError when the `family` does not use this setting (every value would train the same model)."""
+        if self.families is not None and family not in self.families:
+            raise ValueError(
+                f"{self.label} has no effect on the {family} family (only {' and '.join(self.families)} use it): "
+                "sweep another setting, or choose one of those families on Train"
+            )
+
 
 PARAMETERS: dict[str, SweepParameter] = {
     p.key: p
     for p in (
         SweepParameter("latent_size", "Bottleneck size", "model", "latent_size", int),
-        SweepParameter("encoder_hidden", "Layer widths", "model", "encoder_hidden", _widths, lambda v: "×".join(map(str, v))),
+        SweepParameter("encoder_hidden", "Layer widths", "model", "encoder_hidden", _widths, lambda v: "×".join(map(str, v)),
+                       families=DENSE_FAMILIES),
         SweepParameter("abnormal_fraction", "% abnormal in training", "data", "abnormal_fraction", _percent,
                        lambda v: f"{v * 100:g} %"),
         SweepParameter("learning_rate", "Learning rate", "train", "learning_rate", float, lambda v: f"{v:g}", log_axis=True),
         SweepParameter("epochs", "Epochs", "train", "epochs", int),
         SweepParameter("batch_size", "Batch size", "train", "batch_size", int),
-        SweepParameter("dropout", "Dropout", "model", "dropout", float, lambda v: f"{v:g}"),
+        SweepParameter("dropout", "Dropout", "model", "dropout", float, lambda v: f"{v:g}", families=DENSE_FAMILIES),
         SweepParameter("input_noise", "Denoising noise", "model", "input_noise", float, lambda v: f"{v:g}"),
         SweepParameter("score_smoothing", "Score smoothing", "model", "score_smoothing", int),
         SweepParameter("family", "Model family", "model", "family", str.strip),

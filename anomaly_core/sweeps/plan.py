@@ -70,6 +70,8 @@ class SweepPlan:
                 except ValueError as error:
                     raise ValueError(f"{param.label} = {param.show(value)} cannot be used with these settings: {error}") from None
                 labels.append(f"{param.label} {param.show(value)}")
+            for key in self.keys:
+                parameter(key).check_family(spec.model.family)
             for offset in range(self.seeds):
                 seeded = dataclasses.replace(spec.train, seed=self.base.train.seed + offset)
                 made.append((f"Sweep · {' · '.join(labels)} · seed {seeded.seed}", dataclasses.replace(spec, train=seeded)))

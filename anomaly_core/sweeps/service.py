@@ -7,6 +7,7 @@ import time
 from ..runs.records import Backend, RunRecord, SweepRecord
 from ..runs.settings import RunSettings
 from ..runs.store import RunStore
+from ..runs.sweep_side import check_sweep_size
 from .plan import SweepPlan
 
 WAIT_POLL_SECONDS = 0.2
@@ -15,6 +16,13 @@ WAIT_POLL_SECONDS = 0.2
 def backend_of(settings: RunSettings) -> Backend:
     """'ray' when a Ray address is configured, else 'local'."""
     return "ray" if settings.ray_address else "local"
+
+
+def check_fits(plan: SweepPlan, settings: RunSettings) -> None:
+    """ValueError when a value does not suit the base settings (e.g. the family), or when the plan has more runs than
+    this server lets one session train at a time."""
+    plan.runs()
+    check_sweep_size(plan.size, settings)
 
 
 def start_sweep(store: RunStore, settings: RunSettings, token: str, plan: SweepPlan) -> SweepRecord:

@@ -74,7 +74,7 @@ def click_settled(page, key: str) -> None:
 
     wait_for_app(page)
     button = page.locator(f".st-key-{key} button")
-    expect(button).to_have_count(1)
+    expect(button).to_have_count(1, timeout=30_000)  # a first visit reruns through app.py: the page comes a moment later
     button.click()
 
 

@@ -42,7 +42,7 @@ def test_a_lesson_link_on_home_opens_its_setup_and_the_teacher_link_points_at_th
     open_page(page)
     page.get_by_role("link", name="Learning rate too high").click()
     wait_for_app(page)
-    expect(page.get_by_test_id("stSidebar")).to_contain_text("Question: what is the largest learning rate")
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Question: what is the largest rate on the slider")
     expect(page.locator(".st-key-w_optimizer input")).to_be_disabled()
     assert page.locator(".st-key-w_latent").count() == 0
     open_page(page, "teacher")

@@ -34,8 +34,9 @@ def _draw_beat(page, box: dict) -> None:
 def test_drawing_a_stroke_shows_a_verdict_and_clear_empties_the_canvas(page) -> None:
     _open_draw_page(page)
     expect(page.get_by_text("The canvas is empty")).to_be_visible()
-    canvas = page.locator("canvas.upper-canvas").first
+    canvas = page.locator(".st-key-draw_canvas_fitted canvas.upper-canvas").first
     canvas.wait_for(state="visible", timeout=20_000)
+    wait_for_app(page)  # the canvas is sized from its column once the page knows the column's width
     _draw_beat(page, canvas.bounding_box())
     verdict = page.locator(".st-key-draw_drawn_result [data-testid='stMetricValue']").first
     expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"), timeout=20_000)
@@ -61,4 +62,19 @@ def test_bending_a_test_beat_with_the_keyboard_and_saving_it(page) -> None:
     page.get_by_role("tab", name="Gallery").click()
     expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("Nothing saved yet")).to_have_count(0)
+    assert_healthy(page)
+
+
+def test_ctrl_z_undoes_the_last_stroke(page) -> None:
+    _open_draw_page(page)
+    canvas = page.locator(".st-key-draw_canvas_fitted canvas.upper-canvas").first
+    canvas.wait_for(state="visible", timeout=20_000)
+    wait_for_app(page)
+    _draw_beat(page, canvas.bounding_box())
+    verdict = page.locator(".st-key-draw_drawn_result [data-testid='stMetricValue']").first
+    expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"), timeout=20_000)
+    wait_for_app(page)
+    page.keyboard.press("Control+z")
+    expect(page.get_by_text("The canvas is empty")).to_be_visible(timeout=20_000)
+    expect(page.locator(".st-key-draw_drawn_result")).to_have_count(0)
     assert_healthy(page)

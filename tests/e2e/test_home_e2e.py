@@ -1,4 +1,4 @@
-"""Home in a real browser: the ready model's AUC, a new beat, the threshold slider, then the demo's first step."""
+"""Home in a real browser: the ready model's AUC, a new beat, the threshold slider, then the tour's first step."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def metric_value(page, label: str):
     return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
 
 
-def test_home_is_ready_interactive_and_starts_the_demo(page) -> None:
+def test_home_is_ready_interactive_and_starts_the_tour(page) -> None:
     open_page(page)
     auc = metric_value(page, "Ready model: test AUC")
     expect(auc).to_have_text(re.compile(r"0\.9[89]\d|1\.000"))
@@ -37,9 +37,9 @@ def test_home_is_ready_interactive_and_starts_the_demo(page) -> None:
     assert_healthy(page)
     screenshot(page, "home-interactive")
 
-    expect(page.get_by_text("Step 1 of 5: Meet the data")).to_be_visible()
-    click_settled(page, "home_demo_go")
-    expect(page).to_have_url(re.compile(r"/data$"))
+    click_settled(page, "tour_start")
+    expect(page).to_have_url(re.compile(r"/data(\?session=[\w-]+)?$"))  # the session's token travels along
     expect(page.get_by_role("heading", name=re.compile("The data: ECG5000"))).to_be_visible()
+    expect(page.locator(".st-key-tour_bar").get_by_text("Tour 1/5")).to_be_visible()
     wait_for_app(page)
     assert_healthy(page)

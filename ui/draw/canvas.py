@@ -12,7 +12,9 @@ from anomaly_core import CLASS_NAMES, BeatEdits, CanvasFrame, DrawnSignal, signa
 from anomaly_core.drawing import points_from_fabric
 from ui.current_model import ActiveModel
 
-CANVAS_WIDTH, CANVAS_HEIGHT = 700, 320
+CANVAS_WIDTH, CANVAS_HEIGHT = 700, 320  # the widest canvas, and its height on screens wide enough for it
+MIN_CANVAS_WIDTH = 240
+WIDTH_MARGIN = 20  # room for a scrollbar appearing after the column was measured
 CANVAS_ROUND_KEY = "draw_canvas_round"
 CANVAS_KEY_PREFIX = "draw_canvas_"
 BEND_KEYS = ("noise", "spike_height", "spike_at", "flatten", "shift", "scale")
@@ -24,12 +26,18 @@ GRID_COLOR, AXIS_COLOR, LABEL_COLOR, GUIDE_COLOR = (
 )
 
 
-def canvas_frame(current: ActiveModel) -> CanvasFrame:
-    """The canvas's value axis: the model's training range rounded out to whole units."""
+def canvas_size(column_width: int | None) -> tuple[int, int]:
+    """(width, height) of a canvas that fits a column `column_width` px wide (None: not known yet, the widest)."""
+    fitted = CANVAS_WIDTH if column_width is None else column_width - WIDTH_MARGIN
+    width = int(min(max(fitted, MIN_CANVAS_WIDTH), CANVAS_WIDTH))
+    return width, max(200, round(CANVAS_HEIGHT * width / CANVAS_WIDTH))
+
+
+def canvas_frame(current: ActiveModel, column_width: int | None = None) -> CanvasFrame:
+    """The canvas's size (fitted to the column) and value axis: the model's training range rounded out to whole units."""
     low, high = math.floor(current.scaler.minimum), math.ceil(current.scaler.maximum)
-    return CanvasFrame(
-        width=CANVAS_WIDTH, height=CANVAS_HEIGHT, low=float(low), high=float(high), length=current.config.input_length
-    )
+    width, height = canvas_size(column_width)
+    return CanvasFrame(width=width, height=height, low=float(low), high=float(high), length=current.config.input_length)
 
 
 def grid_image(frame: CanvasFrame, guide: np.ndarray | None = None) -> Image.Image:
@@ -73,7 +81,8 @@ def choose_test_beat(current: ActiveModel, key: str, *, allow_none: bool = False
 
 def _clear_canvas() -> None:
     """A fresh canvas key empties the canvas (the toolbar's undo works stroke by stroke)."""
-    st.session_state.pop(f"{CANVAS_KEY_PREFIX}{st.session_state.get(CANVAS_ROUND_KEY, 0)}", None)
+    for key in [key for key in st.session_state if str(key).startswith(CANVAS_KEY_PREFIX)]:
+        st.session_state.pop(key, None)
     st.session_state[CANVAS_ROUND_KEY] = st.session_state.get(CANVAS_ROUND_KEY, 0) + 1
 
 
@@ -97,8 +106,8 @@ def render_canvas(frame: CanvasFrame, guide: np.ndarray | None) -> DrawnSignal |
         width=frame.width,
         drawing_mode="freedraw",
         return_image_data=True,
-        key=f"{CANVAS_KEY_PREFIX}{round_number}",
-    )
+        key=f"{CANVAS_KEY_PREFIX}{round_number}_{frame.width}",
+    )  # a new width is a new canvas: a phone turned sideways starts a fresh drawing
     st.button("Clear the canvas", key="draw_clear", on_click=_clear_canvas, icon=":material/delete:")
     return read_canvas(result, frame)
 

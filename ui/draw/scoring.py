@@ -9,12 +9,11 @@ import streamlit as st
 
 from anomaly_core import anomaly_scores, nearest_beat, per_step_errors, reconstruct, verdict
 from anomaly_core.data import NORMAL_CLASS
-from ui.chosen_threshold import chosen_threshold
 from ui.current_model import ActiveModel
 from ui.figures import drawn_beat_figure, histogram_with_score
+from ui.threshold_control import render_log_toggle, render_threshold_slider
 
-THRESHOLD_KEY = "draw_threshold"
-THRESHOLD_OWNER_KEY = "draw_threshold_model"
+THRESHOLD_PREFIX = "draw"
 
 
 @dataclass(frozen=True)
@@ -52,50 +51,32 @@ def score_beat(current: ActiveModel, signal: np.ndarray) -> BeatScore:
     )
 
 
-def threshold_range(current: ActiveModel, start: float) -> tuple[float, float]:
-    """Slider bounds for the threshold: 0 to well past almost every test score and the starting threshold."""
-    top = max(float(np.percentile(current.test_scores, 99.5)), current.threshold, start) * 1.5
-    return 0.0, float(f"{top:.3g}")
-
-
-def starting_threshold(current: ActiveModel) -> float:
-    """The threshold set on the Evaluate page for this same model, else the model's suggested one."""
-    chosen = chosen_threshold(current)
-    return float(current.threshold) if chosen is None else chosen
-
-
 def render_threshold(current: ActiveModel) -> float:
-    """The threshold slider; it starts again from `starting_threshold` when the model or the Evaluate threshold changes."""
-    start = starting_threshold(current)
-    owner = (current.name, id(current.model), start)
-    low, high = threshold_range(current, start)
-    if st.session_state.get(THRESHOLD_OWNER_KEY) != owner or THRESHOLD_KEY not in st.session_state:
-        st.session_state[THRESHOLD_OWNER_KEY] = owner
-        st.session_state[THRESHOLD_KEY] = float(np.clip(start, low, high))
-    return st.slider(
-        "Threshold: beats scoring above it are called anomalies",
-        min_value=low,
-        max_value=high,
-        step=high / 500,
-        format="%.5f",
-        key=THRESHOLD_KEY,
-        help=f"Starts at the Evaluate page's threshold, or at the model's suggestion ({current.threshold:.5f}: mean + 1 std of "
-        "its training errors).",
-    )
+    """The shared threshold control: starts at the threshold chosen for this model (on any page), moves it for all."""
+    render_log_toggle(THRESHOLD_PREFIX)
+    return render_threshold_slider(current, THRESHOLD_PREFIX, "Threshold: beats scoring at or above it are called anomalies")
 
 
 def render_verdict(current: ActiveModel, signal: np.ndarray, threshold: float, key: str) -> BeatScore:
-    """Verdict, score and threshold as metrics, then the reconstruction chart and the histogram (in container `{key}_result`)."""
+    """Verdict, score and threshold as metrics (in container `{key}_result`), then the explanation and the charts."""
+    result = score_beat(current, signal)
+    render_headline(result, threshold, key)
+    render_explanation(current, result, threshold, key)
+    return result
+
+
+def render_headline(result: BeatScore, threshold: float, key: str) -> None:
+    """The verdict, the score and the threshold in one row of metrics (container `{key}_result`)."""
     with st.container(key=f"{key}_result"):
-        return _render_result(current, score_beat(current, signal), threshold, key)
+        cols = st.columns(3)
+        cols[0].metric("Verdict", verdict(result.score, threshold))
+        cols[1].metric("Anomaly score", f"{result.score:.5f}")
+        cols[2].metric("Threshold", f"{threshold:.5f}")
 
 
-def _render_result(current: ActiveModel, result: BeatScore, threshold: float, key: str) -> BeatScore:
+def render_explanation(current: ActiveModel, result: BeatScore, threshold: float, key: str) -> None:
+    """Where the score stands among the test beats, the reconstruction and the histogram."""
     label = verdict(result.score, threshold)
-    cols = st.columns(3)
-    cols[0].metric("Verdict", label)
-    cols[1].metric("Anomaly score", f"{result.score:.5f}")
-    cols[2].metric("Threshold", f"{threshold:.5f}")
     side = "above" if label == "Anomaly" else "at or below"
     st.markdown(
         f"**{label}**: the score is {side} the threshold. It is higher than {result.normal_below:.0%} of the normal "
@@ -107,4 +88,3 @@ def _render_result(current: ActiveModel, result: BeatScore, threshold: float, ke
     left.plotly_chart(drawn_beat_figure(result.signal, result.reconstruction, result.nearest_normal), key=f"{key}_beat")
     figure = histogram_with_score(current.test_scores, current.split.y_test, threshold, result.score)
     right.plotly_chart(figure, key=f"{key}_histogram")
-    return result

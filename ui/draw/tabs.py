@@ -4,34 +4,55 @@ from __future__ import annotations
 
 import streamlit as st
 
-from anomaly_core import BeatEdits, apply_edits
+from anomaly_core import BeatEdits, DrawnSignal, apply_edits
 from anomaly_core.drawing import MIN_COVERAGE
 from ui.current_model import ActiveModel
 from ui.draw.canvas import canvas_frame, choose_test_beat, render_bend_controls, render_canvas
+from ui.draw.canvas_hooks import column_width
 from ui.draw.gallery import render_save_button
-from ui.draw.scoring import render_verdict
+from ui.draw.scoring import BeatScore, render_explanation, render_headline, render_verdict, score_beat
 
 
 def render_draw_tab(current: ActiveModel, threshold: float) -> None:
-    """Canvas with a grid and an optional guide beat; once enough is drawn, the verdict."""
-    frame = canvas_frame(current)
+    """Guide chooser, then the verdict right above the canvas (in view as a stroke ends), then the charts below."""
+    width = column_width()
+    frame = canvas_frame(current, width)
     guide, _ = choose_test_beat(current, "draw_guide", allow_none=True)
     st.caption(
         f"Draw one heartbeat from left to right: {frame.length} time steps across, values {frame.low:+.0f} to "
-        f"{frame.high:+.0f} (the data's original units) up the side. Undo, redo and reset sit in the canvas toolbar."
+        f"{frame.high:+.0f} (the data's original units) up the side. Ctrl+Z undoes the last stroke; the toolbar "
+        "on the canvas also has Undo, Redo, Edit (move or delete a stroke) and Send (update the app now)."
     )
-    drawn = render_canvas(frame, guide)
+    verdict_slot = st.container(key="draw_verdict_slot")
+    with st.container(key="draw_canvas_fitted" if width else "draw_canvas_unfitted"):  # fitted: sized from the column
+        drawn = render_canvas(frame, guide)
+    with verdict_slot:
+        result = _render_drawn_verdict(current, drawn, threshold)
+    if result is not None:
+        render_explanation(current, result, threshold, key="draw_drawn")
+        render_save_button("drawing", result.signal, key="draw_save_drawn")
+
+
+def _render_drawn_verdict(current: ActiveModel, drawn: DrawnSignal | None, threshold: float) -> BeatScore | None:
+    """The verdict row above the canvas, or what to do first; the scored beat when there is one."""
     if drawn is None:
         st.info("The canvas is empty: draw a heartbeat on it to see how the model scores it.")
-        return
+        return None
     if not drawn.is_enough:
         st.warning(
             f"Your drawing covers {drawn.coverage:.0%} of the width. Draw across at least {MIN_COVERAGE:.0%} of it "
             "(a whole beat is best): the gaps are filled with straight lines, so a short stroke says little."
         )
-        return
-    render_verdict(current, drawn.values, threshold, key="draw_drawn")
-    render_save_button("drawing", drawn.values, key="draw_save_drawn")
+        return None
+    result = score_beat(current, drawn.values)
+    render_headline(result, threshold, key="draw_drawn")
+    st.caption(f"Your stroke covers {drawn.coverage:.0%} of the {frame_length(drawn)} time steps.")
+    return result
+
+
+def frame_length(drawn: DrawnSignal) -> int:
+    """How many time steps the drawn beat has."""
+    return int(drawn.values.size)
 
 
 def render_bend_tab(current: ActiveModel, threshold: float) -> None:

@@ -14,15 +14,25 @@ import streamlit as st
 
 from anomaly_core import DEFAULT_THRESHOLD_STRATEGY as DEFAULT_STRATEGY
 from anomaly_core import THRESHOLD_STRATEGIES
-from ui.chosen_threshold import choose_threshold, threshold_choice
+from ui.chosen_threshold import choose_threshold, chosen_threshold, threshold_choice
 from ui.current_model import ActiveModel
-from ui.evaluate.evaluation import Evaluation, build_evaluation, decimals_for, slider_bounds, strategy_threshold
+from ui.evaluate.evaluation import Evaluation, build_evaluation, decimals_for, strategy_threshold
 from ui.sharing.codec import THRESHOLD_KEY as SHARED_STRATEGY_KEY
+from ui.threshold_control import (
+    clamp_threshold,
+    log_scale,
+    log_scale_key,
+    render_log_toggle,
+    slider_key,
+    slider_position,
+)
+from ui.threshold_control import render_threshold_slider as render_shared_slider
 
 CACHE_KEY = "eval_cache"
-SLIDER_KEY = "eval_threshold_slider"
-LOG_SLIDER_KEY = "eval_log_threshold_slider"
-LOG_KEY = "eval_log_scale"
+PREFIX = "eval"
+SLIDER_KEY = slider_key(PREFIX, log=False)
+LOG_SLIDER_KEY = slider_key(PREFIX, log=True)
+LOG_KEY = log_scale_key(PREFIX)
 K_KEY = "eval_k"
 PERCENTILE_KEY = "eval_percentile"
 NOTE_KEY = "eval_strategy_note"
@@ -38,7 +48,6 @@ STARTING_LABELS = {"mean_std": "mean + 1 std", "percentile": "95th percentile", 
 
 def setdefault_keys() -> None:
     """The session keys the Evaluate page reads, with their defaults."""
-    st.session_state.setdefault(LOG_KEY, False)
     st.session_state.setdefault(K_KEY, 1.0)
     st.session_state.setdefault(PERCENTILE_KEY, 95.0)
     st.session_state.setdefault(NOTE_KEY, None)
@@ -51,37 +60,30 @@ def _starting_strategy() -> str:
 
 
 def evaluation_for(model: ActiveModel) -> Evaluation:
-    """This session's evaluation of `model`, built once; a new model (or a new linked strategy) sets the starting threshold."""
+    """This session's evaluation of `model`, built once; the starting strategy sets the threshold when none was
+    chosen for this model yet (on any page) or a new link chose another strategy."""
     cached = st.session_state.get(CACHE_KEY)
     strategy = _starting_strategy()
-    if cached is not None and cached[0] is model and st.session_state.get(APPLIED_KEY) == strategy:
-        return cached[1]
     evaluation = cached[1] if cached is not None and cached[0] is model else build_evaluation(model)
     st.session_state[CACHE_KEY] = (model, evaluation)
+    if chosen_threshold(model) is not None and st.session_state.get(APPLIED_KEY, strategy) == strategy:
+        st.session_state[APPLIED_KEY] = strategy
+        return evaluation
     st.session_state[APPLIED_KEY] = strategy
-    for key in (SLIDER_KEY, LOG_SLIDER_KEY):
-        st.session_state.pop(key, None)
     threshold = _clamp(evaluation, strategy_threshold(evaluation, strategy, k=1.0, percentile=95.0))
     choose_threshold(model, threshold)
     start = f"{STARTING_LABELS[strategy]}, the starting strategy → {threshold:.{decimals_for(evaluation) + 1}f}"
-    st.session_state[NOTE_KEY] = None if strategy == DEFAULT_STRATEGY else start
+    st.session_state[NOTE_KEY] = None if strategy == DEFAULT_STRATEGY else (start, threshold)
     return evaluation
 
 
 def _clamp(evaluation: Evaluation, threshold: float) -> float:
     """The threshold moved into the slider's range (both scales), so every value can be shown."""
-    low, high, _ = slider_bounds(evaluation, log=True)
-    _, linear_high, _ = slider_bounds(evaluation, log=False)
-    return float(np.clip(threshold, 10**low, min(10**high, linear_high)))
-
-
-def _slider_value(threshold: float, *, log: bool) -> float:
-    """The slider position for `threshold`; a threshold of 0 sits at the log slider's bottom end."""
-    return float(np.log10(max(threshold, 1e-12))) if log else float(threshold)
+    return clamp_threshold(*evaluation.score_range, threshold)
 
 
 def _active_slider_key() -> str:
-    return LOG_SLIDER_KEY if st.session_state[LOG_KEY] else SLIDER_KEY
+    return slider_key(PREFIX, log=log_scale())
 
 
 def current_threshold(evaluation: Evaluation) -> float:
@@ -95,18 +97,6 @@ def _set_threshold(value: float) -> None:
     choose_threshold(st.session_state[CACHE_KEY][0], value)
 
 
-def _on_slider_change() -> None:
-    log = st.session_state[LOG_KEY]
-    value = float(st.session_state[_active_slider_key()])
-    _set_threshold(10**value if log else value)
-    st.session_state[NOTE_KEY] = None
-
-
-def _on_log_toggle() -> None:
-    log = st.session_state[LOG_KEY]
-    st.session_state[_active_slider_key()] = _slider_value(current_threshold(st.session_state[CACHE_KEY][1]), log=log)
-
-
 def apply_strategy(evaluation: Evaluation, strategy: str) -> None:
     """Button callback: set the threshold (and the slider) to what `strategy` picks."""
     wanted = strategy_threshold(
@@ -114,11 +104,11 @@ def apply_strategy(evaluation: Evaluation, strategy: str) -> None:
     )
     threshold = _clamp(evaluation, wanted)
     _set_threshold(threshold)
-    st.session_state[_active_slider_key()] = _slider_value(threshold, log=st.session_state[LOG_KEY])
+    st.session_state[_active_slider_key()] = slider_position(threshold, log=log_scale())
     note = f"{STRATEGY_LABELS[strategy]} → {threshold:.{decimals_for(evaluation) + 1}f}"
     if not np.isclose(wanted, threshold, rtol=1e-12, atol=0):
         note += f" (it picked {wanted:.3g}, outside the scores' range: moved to the slider's end)"
-    st.session_state[NOTE_KEY] = note
+    st.session_state[NOTE_KEY] = (note, threshold)
 
 
 def render_strategy_buttons(evaluation: Evaluation) -> None:
@@ -141,18 +131,11 @@ def render_strategy_buttons(evaluation: Evaluation) -> None:
 
 
 def render_threshold_slider(evaluation: Evaluation) -> float:
-    """The threshold slider (linear or log10) over the range of scores; returns the threshold in use."""
-    log = st.toggle(
-        "Log scale", key=LOG_KEY, on_change=_on_log_toggle, help="Errors are skewed: a log scale spreads the low ones."
-    )
-    key = _active_slider_key()
-    low, high, step = slider_bounds(evaluation, log=log)
-    threshold = current_threshold(evaluation)
-    if key not in st.session_state or not low <= st.session_state[key] <= high:
-        st.session_state[key] = float(np.clip(_slider_value(threshold, log=log), low, high))
-    decimals = decimals_for(evaluation)
-    label = "Threshold (log₁₀ of the error)" if log else "Threshold (reconstruction error)"
-    st.slider(label, low, high, step=step, format="%.2f" if log else f"%.{decimals}f", key=key, on_change=_on_slider_change)
-    if st.session_state[NOTE_KEY]:
-        st.caption(f"Set by {st.session_state[NOTE_KEY]}")
+    """The shared threshold control (linear or log10) over the range of scores; returns the threshold in use."""
+    render_log_toggle(PREFIX)
+    model = st.session_state[CACHE_KEY][0]
+    threshold = render_shared_slider(model, PREFIX, "Threshold (reconstruction error)", decimals=decimals_for(evaluation))
+    note = st.session_state[NOTE_KEY]
+    if note and np.isclose(note[1], threshold, rtol=1e-9, atol=0):  # a slider move since then drops the note
+        st.caption(f"Set by {note[0]}")
     return threshold

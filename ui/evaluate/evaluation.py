@@ -21,6 +21,7 @@ from anomaly_core import (
     roc_curve,
 )
 from ui.current_model import ActiveModel
+from ui.threshold_control import threshold_bounds
 
 ABNORMAL_CLASSES = (2, 3, 4, 5)
 OUTCOMES = ("TP", "FP", "TN", "FN")
@@ -137,14 +138,8 @@ def sample_table(evaluation: Evaluation, threshold: float, shown: str = "all") -
 
 
 def slider_bounds(evaluation: Evaluation, *, log: bool) -> tuple[float, float, float]:
-    """(min, max, step) of the threshold slider: a little beyond both ends of the scores, log10 units when `log`."""
-    low, high = evaluation.score_range
-    if log:
-        lower = float(np.floor(np.log10(max(low, 1e-12)) * 10) / 10 - 0.1)
-        upper = float(np.ceil(np.log10(max(high, 1e-12)) * 10) / 10 + 0.1)
-        return lower, upper, 0.01
-    upper = float(max(high * 1.05, 1e-9))
-    return 0.0, upper, upper / 500
+    """(min, max, step) of the threshold slider: the shared rule (`ui.threshold_control`) over this model's scores."""
+    return threshold_bounds(*evaluation.score_range, log=log)
 
 
 def decimals_for(evaluation: Evaluation) -> int:

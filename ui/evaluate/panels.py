@@ -20,8 +20,9 @@ from ui.evaluate.charts import (
     roc_point_figure,
     threshold_metrics_figure,
 )
-from ui.evaluate.controls import LOG_KEY, render_strategy_buttons, render_threshold_slider
+from ui.evaluate.controls import render_strategy_buttons, render_threshold_slider
 from ui.evaluate.evaluation import ABNORMAL_CLASSES, OUTCOMES, Evaluation, per_class_recall, sample_table
+from ui.threshold_control import log_scale
 
 SHOWN_KEY = "eval_shown_outcome"
 TABLE_KEY = "eval_sample_table"
@@ -30,7 +31,8 @@ GALLERY_FIGURE_KEY = "eval_gallery_figure"
 CARDS: tuple[tuple[str, str, Literal["normal", "inverse"], str], ...] = (
     ("accuracy", "Accuracy", "normal", "(TP + TN) / all beats"),
     ("precision", "Precision", "normal", "TP / (TP + FP): of the flagged beats, the share truly abnormal"),
-    ("recall", "Recall", "normal", "TP / (TP + FN): of the abnormal beats, the share flagged"),
+    ("recall", "Recall (TPR)", "normal", "True-positive rate, TP / (TP + FN): of the abnormal beats, the share flagged"),
+    ("tnr", "TNR", "normal", "True-negative rate (specificity), TN / (TN + FP): of the normal beats, the share let through"),
     ("f1", "F1", "normal", "2·TP / (2·TP + FP + FN): balances precision and recall"),
     ("fpr", "FPR", "inverse", "False-positive rate, FP / (FP + TN): normal beats raised as false alarms"),
     ("fnr", "FNR", "inverse", "False-negative rate, FN / (FN + TP): abnormal beats missed"),
@@ -44,7 +46,7 @@ def setdefault_panel_keys() -> None:
 
 
 def render_metric_cards(confusion: Confusion, best: Confusion, best_threshold: float) -> None:
-    """Six metric cards, each with its change against the best-F1 threshold."""
+    """Seven metric cards (TPR and TNR among them), each with its change against the best-F1 threshold."""
     for column, (name, label, delta_color, meaning) in zip(st.columns(len(CARDS)), CARDS):
         value, change = getattr(confusion, name), getattr(confusion, name) - getattr(best, name)
         still = round(change, 3) == 0
@@ -146,7 +148,7 @@ def render_threshold_panel(evaluation: Evaluation) -> None:
     )
     _explain_extremes(confusion)
     render_metric_cards(confusion, evaluation.best, evaluation.best_threshold)
-    render_charts(evaluation, threshold, confusion, log=bool(st.session_state[LOG_KEY]))
+    render_charts(evaluation, threshold, confusion, log=log_scale())
     render_class_recall(evaluation, threshold)
     render_inspector(evaluation, threshold)
 

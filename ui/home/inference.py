@@ -10,6 +10,7 @@ from anomaly_core.data import NORMAL_CLASS
 from ui.current_model import ActiveModel
 from ui.figures import reconstruction_figure
 from ui.home.charts import smoothing_sentence, step_error_figure
+from ui.threshold_control import render_log_toggle, render_threshold_slider, slider_key
 
 BEAT_KINDS = ("Random", "Normal", "Abnormal", "By class")
 KIND_KEY = "home_beat_kind"
@@ -17,9 +18,9 @@ CLASS_KEY = "home_beat_class"
 INDEX_KEY = "home_beat_index"
 DRAWS_KEY = "home_beat_draws"
 NEW_BEAT_KEY = "home_new_beat"
-THRESHOLD_KEY = "home_threshold"
+THRESHOLD_PREFIX = "home"
+THRESHOLD_KEY = slider_key(THRESHOLD_PREFIX, log=False)
 DETAILS_KEY = "home_error_details"
-THRESHOLD_STEP = 1e-5
 
 
 def candidate_beats(classes: np.ndarray, kind: str, beat_class: int) -> np.ndarray:
@@ -64,11 +65,6 @@ def summarize_test_set(counts: Confusion) -> str:
     )
 
 
-def threshold_limit(test_scores: np.ndarray) -> float:
-    """The slider's upper end: just above the 99th percentile of the test scores."""
-    return float(np.ceil(np.quantile(test_scores, 0.99) * 1.2 / THRESHOLD_STEP) * THRESHOLD_STEP)
-
-
 def _repick(classes: np.ndarray) -> None:
     """Callback: draw a new beat that matches the current choice."""
     st.session_state[DRAWS_KEY] += 1
@@ -87,9 +83,6 @@ def _init_state(model: ActiveModel) -> None:
     st.session_state.setdefault(KIND_KEY, BEAT_KINDS[0])
     st.session_state.setdefault(CLASS_KEY, int(np.unique(classes[classes != NORMAL_CLASS])[0]))
     st.session_state.setdefault(DRAWS_KEY, 0)
-    limit = threshold_limit(model.test_scores)
-    st.session_state.setdefault(THRESHOLD_KEY, round(min(model.threshold, limit), 5))
-    st.session_state[THRESHOLD_KEY] = float(np.clip(st.session_state[THRESHOLD_KEY], 0.0, limit))
     index = st.session_state.get(INDEX_KEY)
     if index is None or index not in candidate_beats(classes, st.session_state[KIND_KEY], st.session_state[CLASS_KEY]):
         _repick(classes)
@@ -151,14 +144,9 @@ def render_inference(model: ActiveModel) -> None:
     _init_state(model)
     st.subheader("Try it: is this heartbeat normal?")
     _beat_picker(model)
-    threshold = st.slider(
-        "Threshold: beats with an error at or above it are called anomalies",
-        min_value=0.0,
-        max_value=threshold_limit(model.test_scores),
-        step=THRESHOLD_STEP,
-        format="%.5f",
-        key=THRESHOLD_KEY,
-    )
+    render_log_toggle(THRESHOLD_PREFIX)
+    label = "Threshold: beats with an error at or above it are called anomalies"
+    threshold = render_threshold_slider(model, THRESHOLD_PREFIX, label)
     _beat_view(model, st.session_state[INDEX_KEY], threshold)
     counts = ThresholdSweep(model.split.y_test, model.test_scores).at(threshold)
     st.markdown(f"**Whole test set.** {summarize_test_set(counts)}")

@@ -112,6 +112,14 @@ def leave_classroom() -> None:
     set_classroom(ClassroomSetup())
 
 
+def render_lesson_question() -> None:
+    """Above the page: the lesson text (plain text), so it shows where the sidebar is closed (phones)."""
+    setup = classroom_setup()
+    if setup.lesson:
+        with st.container(border=True, key="lesson_question"):
+            st.text(setup.lesson)
+
+
 def render_lesson_card() -> None:
     """In the sidebar: the lesson text (as plain text), what is hidden or locked, and a way out."""
     setup = classroom_setup()

@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from anomaly_core import TrainConfig
+from ui.presets import LR_TOO_HIGH
 from ui.settings import LabSettings
 from ui.sharing.classroom import CONTROL_GROUPS, ClassroomSetup, ControlMode
 from ui.sharing.codec import SharedState, encode_params
@@ -60,10 +61,10 @@ LESSONS: tuple[Lesson, ...] = (
     _lesson(
         "lr_too_high",
         "Learning rate too high",
-        "Train with a learning rate of 10 and watch the loss. Then divide the learning rate by 10 until "
-        "training works. Question: what is the largest learning rate that still trains well, and what does the "
-        "loss curve look like just above it?",
-        LabSettings(train=TrainConfig(learning_rate=10.0, optimizer="sgd_momentum")),
+        "Train with a learning rate of 3 (SGD with momentum) and watch the loss curve: it falls, then explodes and "
+        "training stops. Lower the rate one notch at a time, training each time. Question: what is the largest rate "
+        "on the slider that still trains well, and how does its loss curve differ from the one at 3?",
+        LR_TOO_HIGH,
         _only_open("learning_rate", locked=("optimizer",)),
         "mean_std",
     ),
@@ -77,6 +78,7 @@ LESSONS: tuple[Lesson, ...] = (
         "mean_std",
     ),
 )
+LESSONS_BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 
 
 def lesson_params(lesson: Lesson) -> dict[str, str]:

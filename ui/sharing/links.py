@@ -16,7 +16,7 @@ import streamlit as st
 
 from anomaly_core import DataConfig
 from ui.datasets import ecg_split
-from ui.runs import SESSION_PARAM
+from ui.runs import SESSION_PARAM, switch_page
 from ui.settings import get_settings, set_settings
 from ui.sharing.classroom import classroom_setup, set_classroom
 from ui.sharing.codec import (
@@ -95,7 +95,7 @@ def apply_link_params() -> None:
         st.session_state[APPLIED_LINK_KEY] = signature
         st.session_state[NOTICE_KEY] = ignored
     if target in LINK_PAGES:
-        st.switch_page(f"pages/{target}.py", query_params=params)
+        switch_page(f"pages/{target}.py", query_params=params)
 
 
 def render_link_notice() -> None:

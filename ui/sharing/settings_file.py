@@ -11,6 +11,7 @@ import typing
 from typing import Any
 
 from anomaly_core import THRESHOLD_STRATEGIES, ModelConfig, config_from_dict, config_to_dict
+from anomaly_core.bounded_json import JsonInputError, loads_bounded
 from ui.presets import PRESETS
 from ui.settings import LabSettings
 from ui.sharing.codec import DEFAULT_THRESHOLD, SECTIONS, check_page_limits
@@ -64,9 +65,9 @@ def settings_from_json(raw: bytes) -> tuple[LabSettings, str]:
     if len(raw) > MAX_FILE_BYTES:
         raise ShareFileError(f"the file is {len(raw)} bytes; a settings file is under {MAX_FILE_BYTES}")
     try:
-        content = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise ShareFileError(f"this is not a JSON file ({error})") from None
+        content = loads_bounded(raw, what="it", max_bytes=MAX_FILE_BYTES)
+    except JsonInputError as error:
+        raise ShareFileError(f"this is not a JSON file: {error}") from None
     if not isinstance(content, dict) or content.get("format") != FILE_FORMAT:
         raise ShareFileError("this is not an Anomaly Lab settings file (download one from the Train page)")
     unknown = sorted(set(content) - {"format", "version", "preset", "threshold_strategy", *SECTIONS})

@@ -7,6 +7,7 @@ import streamlit as st
 
 from anomaly_core.runs import RunSpec
 from anomaly_core.sweeps import MAX_SEEDS, PARAMETERS, READY_SWEEPS, SweepPlan
+from anomaly_core.sweeps.service import check_fits
 from ui.runs import run_service, session_runs
 from ui.settings import get_settings
 
@@ -48,7 +49,11 @@ def plan_from_state(base: RunSpec) -> SweepPlan:
     if st.session_state[PARAM_KEYS[1]] != NONE:
         grid[st.session_state[PARAM_KEYS[1]]] = st.session_state[VALUES_KEYS[1]]
     plan = SweepPlan.from_text(base, grid, int(st.session_state[SEEDS_KEY]))
-    plan.runs()  # every value must suit the base settings (e.g. the family)
+    service = run_service()
+    if service is None:
+        plan.runs()  # every value must suit the base settings (e.g. the family)
+    else:
+        check_fits(plan, service.settings)  # and the server's limit of sweep runs per session
     return plan
 
 

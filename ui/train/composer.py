@@ -14,6 +14,8 @@ from ui.train.limits import MAX_DROPOUT, MAX_ENCODER_LAYERS, MAX_INPUT_NOISE, SM
 from ui.train.network_diagram import network_figure
 from ui.train.widgets import setting_widget, with_value
 
+DENSE_LAYER_FAMILIES = ("dense", "vae")  # conv and LSTM have their own layers instead of dense encoder layers
+
 
 def render_family_selector(cfg: ModelConfig) -> str:
     """The model family (dense today; other families add their own options below it)."""
@@ -25,6 +27,13 @@ def _units_default(cfg: ModelConfig, index: int) -> int:
         return int(cfg.encoder_hidden[index])
     previous = cfg.encoder_hidden[-1] if cfg.encoder_hidden else 32
     return max(2, int(previous) // 2)
+
+
+def render_latent(cfg: ModelConfig) -> tuple[dict[str, Any], list[str]]:
+    """The bottleneck's size alone (conv and LSTM: their own layers are above); returns (ModelConfig fields, problems)."""
+    latent = setting_widget(st.number_input, "Bottleneck (latent) units", "w_latent", cfg.latent_size, "layers", min_value=0)
+    problems = [] if 1 <= latent <= MAX_UNITS else [f"The bottleneck has {latent} units: give it 1 to {MAX_UNITS}."]
+    return {"latent_size": int(latent)}, problems
 
 
 def render_dense_layers(cfg: ModelConfig) -> tuple[dict[str, Any], list[str]]:
@@ -108,7 +117,7 @@ def render_composer(cfg: ModelConfig) -> ModelConfig | None:
     """Draw the composer and its diagram; the edited config, or None after an st.error saying what to change."""
     family = render_family_selector(cfg)
     family_fields = render_family_options(cfg, family)
-    fields, problems = render_dense_layers(cfg)
+    fields, problems = render_dense_layers(cfg) if family in DENSE_LAYER_FAMILIES else render_latent(cfg)
     fields |= render_dense_options(cfg) | render_scoring_options(cfg) | family_fields
     for problem in problems:
         st.error(problem)

@@ -14,8 +14,8 @@ VAE_BETAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 FAMILY_HINTS = {
     "dense": "Fully connected layers squeeze the whole beat into the bottleneck; add denoising noise below for a denoising AE.",
     "vae": "The encoder gives a mean and a spread per code number; β weighs how strongly codes are pulled towards N(0, 1).",
-    "conv": "Small filters slide along the beat; each layer shortens it by the stride. The encoder layers below are not used.",
-    "lstm": "An LSTM reads the beat a few steps at a time and another writes it back. The encoder layers below are not used.",
+    "conv": "Small filters slide along the beat; each layer shortens it by the stride.",
+    "lstm": "An LSTM reads the beat a few steps at a time and another writes it back.",
 }
 
 

@@ -8,6 +8,8 @@ from anomaly_core import available_device
 from anomaly_core.runs import RunRecord
 from ui.current_model import ActiveModel, active_model
 from ui.run_models import model_for_run
+from ui.runs import switch_page
+from ui.sharing.classroom import presets_allowed
 from ui.train.live import RunCharts, draw_latent, draw_loss, draw_scores, run_charts
 
 
@@ -62,14 +64,15 @@ def render_replay(charts: RunCharts) -> None:
 def render_results(run: RunRecord | None) -> None:
     """Status, cards, an Evaluate button and the final charts of the followed run."""
     if run is None:
-        st.info("Pick a preset or compose a model, then press **Train** (all epochs) or **Step** (one epoch).")
+        start = "Compose a model" if not presets_allowed() else "Pick a preset or compose a model"  # a lesson locks presets
+        st.info(f"{start}, then press **Train** (all epochs) or **Step** (one epoch).")
         return
     render_status(run)
     result = model_for_run(run) if run.usable else None
     if result is not None:
         render_summary_cards(run, result)
         if st.button("Evaluate this model →", key="open_evaluate"):
-            st.switch_page("pages/evaluate.py")
+            switch_page("pages/evaluate.py")
     charts = run_charts(run)
     left, right = st.columns(2)
     with left:

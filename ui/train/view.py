@@ -20,15 +20,19 @@ from ui.train.widgets import TRAINING_KEY, is_training
 
 
 def render_presets() -> None:
-    """One button per preset (off in a lesson, whose settings the teacher fixed) and the lesson of the preset in use."""
+    """One button per preset (off in a lesson, whose settings the teacher fixed)."""
     locked = not presets_allowed()
     for column, preset in zip(st.columns(len(PRESETS)), PRESETS.values()):
         column.button(
-            preset.title, key=f"preset_{preset.key}", on_click=apply_preset, args=(preset.key,),  # type: ignore[arg-type]  # its returned preset is unused
+            preset.short_title, key=f"preset_{preset.key}", on_click=apply_preset, args=(preset.key,),  # type: ignore[arg-type]  # its returned preset is unused
             disabled=is_training() or locked, width="stretch",
             help="Presets are off during a lesson: its settings are the teacher's." if locked else None,
         )  # fmt: skip
-    current = PRESETS.get(get_settings().preset or "")
+
+
+def render_preset_lesson(settings: LabSettings) -> None:
+    """The lesson of the preset in use; gone as soon as a setting differs from it."""
+    current = PRESETS.get(settings.preset or "")
     if current is not None:
         st.info(f"**{current.title}.** {current.lesson}")
 
@@ -66,11 +70,16 @@ def render_train_page() -> None:
     run = current_run()
     st.session_state[TRAINING_KEY] = run is not None and run.active  # settings stay disabled while it trains
     render_presets()
+    lesson_slot, transport_slot = st.container(), st.container(key="train_transport")  # filled once settings are read
     settings = render_settings_panel()
-    render_out_of_date(run, settings or get_settings())
-    render_transport(run, settings is not None)
-    if st.session_state[NOTICE_KEY]:
-        st.error(st.session_state[NOTICE_KEY])
+    if settings is not None:
+        with lesson_slot:
+            render_preset_lesson(settings)
+    with transport_slot:
+        render_out_of_date(run, settings or get_settings())
+        render_transport(run, settings is not None)
+        if st.session_state[NOTICE_KEY]:
+            st.error(st.session_state[NOTICE_KEY])
     if run is not None and run.active:
         render_live(run.id)
     else:

@@ -1,0 +1,77 @@
+"""`python -m anomaly_core runs list|show|export`: read the app's run store from the command line (an admin's view)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..config import config_to_dict
+from ..data import load_ecg5000, make_split
+from ..persistence import ModelInfo, save_model
+from .checkpoint import model_from_checkpoint
+from .records import RunRecord
+from .settings import RunSettings
+from .store import RunStore, open_store
+
+
+def add_runs_parser(commands: argparse._SubParsersAction) -> None:
+    """The `runs` command and its three subcommands."""
+    runs = commands.add_parser("runs", help="list, show or export the runs the app keeps (in ANOMALY_LAB_DATA_DIR)")
+    verbs = runs.add_subparsers(dest="runs_command", required=True, parser_class=type(runs))
+    listing = verbs.add_parser("list", help="one line per run, oldest first")
+    listing.add_argument("--session", help="only the runs of this session token")
+    show = verbs.add_parser("show", help="a run's settings, outcome, metrics and epochs")
+    show.add_argument("run_id")
+    export = verbs.add_parser("export", help="write a run's model as a .safetensors model file (score, serve, export)")
+    export.add_argument("run_id")
+    export.add_argument("--out", type=Path, required=True, help="folder or .safetensors file to write")
+
+
+def _line(run: RunRecord) -> str:
+    auc = f"{run.metrics['auc']:.4f}" if "auc" in run.metrics else "-"
+    return f"{run.id:12}  {run.session[:6]}…  {run.status:11}  {run.spec.model.family:5}  {run.epochs:5}  {auc:6}  {run.name}"
+
+
+def _find(store: RunStore, run_id: str) -> RunRecord:
+    for run in store.all_runs():
+        if run.id == run_id:
+            return run
+    raise ValueError(f"no run {run_id[:20]!r} in the run store (`runs list` shows the ids)")
+
+
+def _export(store: RunStore, run: RunRecord, out: Path) -> Path:
+    data = store.checkpoint(run.id)
+    if data is None or not run.usable:
+        raise ValueError(f"run {run.id} has no trained weights yet (status {run.status}, {run.epochs} epochs)")
+    split = make_split(load_ecg5000(), run.spec.data)
+    metrics = run.metrics
+    info = ModelInfo(
+        score_error=run.spec.train.loss, data=run.spec.data, train=run.spec.train, epochs=run.epochs,
+        train_seconds=run.train_seconds, threshold=metrics.get("threshold"), auc=metrics.get("auc"),
+        average_precision=metrics.get("average_precision"), best_f1_threshold=metrics.get("best_f1_threshold"),
+    )  # fmt: skip
+    return save_model(out, model_from_checkpoint(run.spec, data), split.scaler, info)
+
+
+def run_runs(args: argparse.Namespace) -> int:
+    """List, show or export runs; a missing run or an unreadable store is a ValueError (one line, exit code 2)."""
+    store = open_store(RunSettings.from_env())
+    if args.runs_command == "list":
+        print(f"{'id':12}  session  {'status':11}  family  epochs  AUC     name")
+        for run in store.all_runs():
+            if args.session is None or run.session == args.session:
+                print(_line(run))
+    elif args.runs_command == "show":
+        run = _find(store, args.run_id)
+        spec = {
+            "model": config_to_dict(run.spec.model),
+            "train": config_to_dict(run.spec.train),
+            "data": config_to_dict(run.spec.data),
+        }
+        fields = ("id", "name", "status", "message", "epochs", "device", "train_seconds", "metrics")
+        print(json.dumps({name: getattr(run, name) for name in fields} | {"settings": spec}, indent=2))
+    else:
+        target = _export(store, _find(store, args.run_id), args.out)
+        print(f"wrote {target}")
+    return 0

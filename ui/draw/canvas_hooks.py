@@ -1,0 +1,54 @@
+"""A tiny in-page script beside the canvas: it reports the column's width (the canvas is sized from it) and makes
+Ctrl+Z / Cmd+Z press the canvas toolbar's own Undo button (the canvas has undo, but no keyboard shortcut for it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+WIDTH_KEY = "draw_column_width"
+_JS = """
+export default function(component) {
+    const { parentElement, setStateValue } = component;
+    const host = parentElement.host || parentElement;
+    const column = host.closest('[data-testid="stVerticalBlock"]') || host.parentElement;
+    let last = 0;
+    let timer = null;
+    const send = () => {  // only real layout changes: a scrollbar coming and going must not redraw the canvas
+        const width = Math.floor(column.getBoundingClientRect().width);
+        if (width <= 0 || Math.abs(width - last) < 40) return;
+        last = width;
+        setStateValue('width', width);
+    };
+    const report = () => { clearTimeout(timer); timer = setTimeout(send, 250); };  // once the layout has settled
+    report();
+    const observer = new ResizeObserver(report);
+    observer.observe(column);
+    const undo = (event) => {
+        if (!(event.ctrlKey || event.metaKey) || event.shiftKey || event.key.toLowerCase() !== 'z') return;
+        const target = event.target;
+        if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return;
+        for (const root of [document, ...[...document.querySelectorAll('*')].map((e) => e.shadowRoot).filter(Boolean)]) {
+            const button = root.querySelector('.dc-root button[aria-label="Undo"]');
+            if (button) { event.preventDefault(); if (!button.disabled) button.click(); return; }
+        }
+    };
+    document.addEventListener('keydown', undo);
+    return () => { clearTimeout(timer); observer.disconnect(); document.removeEventListener('keydown', undo); };
+}
+"""
+
+
+@st.cache_resource
+def _hooks() -> Callable[..., Any]:
+    """The component, registered once per server."""
+    return st.components.v2.component("anomaly_lab_canvas_hooks", js=_JS)
+
+
+def column_width() -> int | None:
+    """Mount the hooks; the width in px of the column they sit in, None until the browser has reported it."""
+    result = _hooks()(key=WIDTH_KEY, on_width_change=lambda: None)
+    width = getattr(result, "width", None)
+    return int(width) if isinstance(width, int | float) and width > 0 else None

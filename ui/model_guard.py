@@ -1,0 +1,38 @@
+"""Run the page; if it fails on a model the learner brought (trained, uploaded), say so and offer the ready model.
+
+The ready model is tested with every page, so a failure with it is a bug and is raised as usual.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from ui.current_model import active_model, set_active_model
+from ui.run_models import forget_current_run
+
+BACK_KEY = "back_to_ready_model"
+_log = logging.getLogger(__name__)
+
+
+def run_page(page: StreamlitPage) -> None:
+    """`page.run()`, with a clear message and a way back when the session's own model breaks it."""
+    try:
+        page.run()
+    except Exception as error:  # Streamlit's rerun and stop derive from BaseException and pass through
+        current = active_model()
+        if current.is_default:
+            raise
+        _log.exception("page %s failed with the model %r", page.title, current.name)
+        st.error(
+            f"This page could not use the current model, {current.name} ({type(error).__name__}: {str(error)[:160]}). "
+            "Go back to the ready model, or choose another model; the other pages keep working."
+        )
+        st.button("Back to the ready model", key=BACK_KEY, on_click=_back_to_ready_model)
+
+
+def _back_to_ready_model() -> None:
+    set_active_model(None)
+    forget_current_run()
