@@ -116,8 +116,10 @@ def test_a_ray_worker_dying_mid_run_fails_only_that_run_and_keeps_its_epochs(tmp
         (run,) = wait_for_sweep(store, token, sweep.id, timeout_seconds=120)
     finally:
         pool.close()
-    assert run.status == "failed" and "The Ray worker training this run stopped" in (run.message or ""), run.message
-    assert run.usable and 2 <= run.epochs < 2000 and run.metrics["auc"] > 0.5  # its last saved epoch, scored
+    assert run.status == "failed" and "The Ray worker training this run stopped (its worker process died)" in (
+        run.message or ""
+    ), run.message
+    assert run.usable and 1 <= run.epochs < 2000 and run.metrics["auc"] > 0.5  # its last saved epoch, scored
     assert [e.epoch for e in store.epochs(run.id)] == list(range(1, run.epochs + 1))
     assert store.checkpoint(run.id) is not None
 
