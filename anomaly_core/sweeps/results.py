@@ -80,7 +80,7 @@ def progress(rows: list[SweepRow], elapsed_seconds: float) -> tuple[int, float |
 
 def table(plan: SweepPlan, rows: list[SweepRow]) -> tuple[list[str], list[list[Any]]]:
     """The table of configurations tried: a header and one list of plain values per run."""
-    header = [*plan.keys, "seed", "status", "epochs", *METRICS, "train_seconds", "run_id"]
+    header = [*plan.keys, "seed", "status", "epochs_trained", *METRICS, "train_seconds", "run_id"]
     body = []
     for row in rows:
         shown = [parameter(key).show(value) for key, value in zip(plan.keys, row.values)]

@@ -4,6 +4,7 @@ made the current model (the sidebar card follows)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -23,7 +24,7 @@ def type_values(page: Page, key: str, text: str) -> None:
 
 def choose(page: Page, key: str, option: str) -> None:
     wait_for_app(page)
-    page.locator(f".st-key-{key} [data-baseweb='select']").click()
+    page.locator(f".st-key-{key} [role='combobox']").click()
     page.get_by_role("option", name=option, exact=True).click()
     wait_for_app(page)
 
@@ -40,6 +41,10 @@ def test_a_2x2x2_sweep_gives_table_curve_heatmap_and_a_current_model(page: Page)
     expect(page.get_by_test_id("stDataFrame")).to_have_count(1)
     page.wait_for_function("document.querySelectorAll('.stPlotlyChart .main-svg').length >= 2")  # curve and heatmap
     expect(page.get_by_text("AUC against bottleneck size").first).to_be_attached()
+    with page.expect_download() as download:
+        page.locator(".st-key-done_csv button").click()
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert lines[0].startswith("latent_size,epochs,seed,status,epochs_trained,auc") and len(lines) == 9
     choose(page, "sweep_pick", "Bottleneck size 8 · Epochs 3 · seed 1")
     click_settled(page, "sweep_use")
     sidebar = page.get_by_test_id("stSidebar")

@@ -3,6 +3,8 @@ and any row made the current model."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -50,10 +52,13 @@ def _anomagram(plan: SweepPlan, rows: list[SweepRow]) -> None:
 def _table(plan: SweepPlan, rows: list[SweepRow], key: str) -> None:
     header, body = table(plan, rows)
     frame = pd.DataFrame(body, columns=header).drop(columns="run_id")
-    frame.columns = [*(parameter(k).label for k in plan.keys), "seed", "status", "epochs", *METRICS.values(), "seconds"]
+    frame.columns = [*(parameter(k).label for k in plan.keys), "seed", "status", "epochs trained", *METRICS.values(), "seconds"]
     st.dataframe(frame, hide_index=True, key=f"{key}_table")  # click a column header to sort
-    st.download_button("Download the table (CSV)", table_csv(plan, rows), file_name="sweep.csv", mime="text/csv",
-                       key=f"{key}_csv")  # fmt: skip
+    if key != "live":  # a download button redrawn twice a second loses its file before the browser fetches it
+        st.download_button("Download the table (CSV)", partial(table_csv, plan, rows), file_name="sweep.csv",
+                           mime="text/csv", key=f"{key}_csv")  # fmt: skip
+    else:
+        st.caption("The table can be downloaded as CSV once every run has ended (or after Stop).")
 
 
 def _pick(plan: SweepPlan, runs: list[RunRecord]) -> None:
