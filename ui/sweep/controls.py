@@ -98,12 +98,16 @@ def render_builder(disabled: bool) -> SweepPlan | None:
 
 def _render_estimate(plan: SweepPlan) -> None:
     service = run_service()
-    workers = service.settings.workers if service is not None else 1
     per_epoch, basis = seconds_per_epoch(plan.base)
+    size = f"**{plan.size} runs** ({' × '.join(str(len(v)) for _, v in plan.grid)} values × {plan.seeds} seeds)"
+    rate = f"{per_epoch * 1000:.0f} ms per epoch, {basis}"
+    if service is not None and service.settings.ray_address:
+        total = plan.estimate_seconds(per_epoch, workers=1)  # the cluster's size is only known to the cluster
+        cpus = service.settings.ray_cpus_per_run
+        st.markdown(f"{size} on the Ray cluster at {service.settings.ray_address}: about **{total:.0f} s** of training "
+                    f"in all, shared out over its CPUs ({cpus:g} per run; {rate}).")  # fmt: skip
+        return
+    workers = service.settings.workers if service is not None else 1
     seconds = plan.estimate_seconds(per_epoch, workers)
-    where = f"the Ray cluster at {service.settings.ray_address}" if service and service.settings.ray_address else (
-        f"{workers} local worker{'s' if workers != 1 else ''}")  # fmt: skip
-    st.markdown(
-        f"**{plan.size} runs** ({' × '.join(str(len(v)) for _, v in plan.grid)} values × {plan.seeds} seeds) on {where}: "
-        f"about **{seconds:.0f} s** if the workers are free ({per_epoch * 1000:.0f} ms per epoch, {basis})."
-    )
+    where = f"{workers} local worker{'s' if workers != 1 else ''}"
+    st.markdown(f"{size} on {where}: about **{seconds:.0f} s** if the workers are free ({rate}).")
