@@ -19,10 +19,15 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.app-installed
 
+# The Ray backend for sweeps (optional for the app, needed by the Ray tests), pinned with the app's requirements.
+$(VENV)/.cluster-installed: requirements.txt requirements-cluster.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-cluster.txt
+	touch $@
+
 run: $(VENV)/.app-installed
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
-test: $(VENV)/.dev-installed browser
+test: $(VENV)/.dev-installed $(VENV)/.cluster-installed browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy anomaly_core ui
 	$(BIN)/python -m pytest

@@ -29,6 +29,7 @@ pages = [
     st.Page("pages/evaluate.py", title="Evaluate", icon="🎚️"),
     st.Page("pages/draw.py", title="Draw", icon="✏️"),
     st.Page("pages/compare.py", title="Compare", icon="🏁"),
+    st.Page("pages/sweep.py", title="Sweep", icon="📊"),
     st.Page("pages/teacher.py", title="Teacher", icon="🧑‍🏫"),
 ]
 navigation = st.navigation(pages)

@@ -1,4 +1,4 @@
-"""Command line: `python -m anomaly_core train|score|export|serve`. Bad input: one line on stderr, exit code 2."""
+"""Command line: `python -m anomaly_core train|score|export|serve|runs|sweep`. Bad input: one line on stderr, exit 2."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from .model import build_model
 from .output_paths import check_output_file, write_text_creating_folders
 from .persistence import load_model, model_file_path, save_model, trained_info
 from .runs.cli import add_runs_parser, run_runs
-from .runs.records import StoreError
+from .runs.records import RunSpec, StoreError
 from .scoring import anomaly_scores
 from .signals import read_signals_csv
+from .sweeps.cli import add_sweep_parser, run_sweep
 from .train import Trainer, TrainingDiverged, configure_threads
 
 MAX_CONFIG_BYTES = 64 * 1024  # a full config is under 2 kB
@@ -52,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--out", type=Path, help="write scores and verdicts to this CSV instead of printing")
     _add_export_and_serve(commands)
     add_runs_parser(commands)
+    add_sweep_parser(commands)
     return parser
 
 
@@ -213,7 +215,15 @@ def _check_can_listen(host: str, port: int) -> None:
         raise UsageError(f"--host/--port: cannot listen on {host}:{port} ({error.strerror or error}); choose another") from None
 
 
-_COMMANDS = {"train": run_train, "score": run_score, "export": run_export, "serve": run_serve, "runs": run_runs}
+def run_sweep_command(args: argparse.Namespace) -> int:
+    """Train a grid of settings × seeds (see anomaly_core.sweeps.cli)."""
+    return run_sweep(args, RunSpec(*_read_configs(args.config)))
+
+
+_COMMANDS = {
+    "train": run_train, "score": run_score, "export": run_export, "serve": run_serve, "runs": run_runs,
+    "sweep": run_sweep_command,
+}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,6 +26,8 @@ pytest_plugins = ["tests.databases"]  # the SQLite / PostgreSQL run-store fixtur
 # Runs trained during the tests go to a fresh store (servers started by tests inherit it), never the developer's.
 os.environ["ANOMALY_LAB_DATA_DIR"] = tempfile.mkdtemp(prefix="anomaly-lab-test-runs-")
 os.environ.setdefault("ANOMALY_LAB_WORKERS", "2")
+# A Ray head started for the tests (.ci/run) is for the Ray tests only: every other test trains on the local pool.
+RAY_TEST_ADDRESS = os.environ.pop("ANOMALY_LAB_RAY_ADDRESS", None)
 
 configure_threads()  # once, as the app and the CLI do: one thread per training
 

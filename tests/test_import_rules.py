@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE_PACKAGES = ("home", "data", "train", "evaluate", "draw", "compare", "teacher")
+PAGE_PACKAGES = ("home", "data", "train", "evaluate", "draw", "compare", "teacher", "sweep")
 UI_FRAMEWORKS = ("streamlit", "plotly", "streamlit_drawable_canvas")
 
 

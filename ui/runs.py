@@ -106,12 +106,12 @@ def session_run(run_id: str | None) -> RunRecord | None:
 
 
 def session_runs() -> list[RunRecord]:
-    """This session's runs, oldest first ([] when the store is unavailable)."""
+    """This session's runs from Train, oldest first ([] when the store is unavailable); the Sweep page lists sweeps'."""
     service, token = run_service(), session_token()
     if service is None or token is None:
         return []
     try:
-        return service.store.list_runs(token)
+        return [run for run in service.store.list_runs(token) if run.sweep_id is None]
     except StoreError:
         return []
 

@@ -34,12 +34,14 @@ def _alive(pid: int) -> bool:
 
 
 class WorkerPool:
-    """`size` worker processes training queued runs from `store`, supervised by a thread."""
+    """`size` worker processes training queued runs from `store` (plus the Ray dispatcher when a Ray address is set),
+    supervised by a thread."""
 
     def __init__(self, settings: RunSettings, store: RunStore, size: int) -> None:
         self.settings, self.store = settings, store
         self._interrupt_orphans()
-        self.processes = [self._start_worker() for _ in range(size)]
+        self.modules = ["anomaly_core.runs.worker"] * size + (["anomaly_core.runs.ray_dispatch"] if settings.ray_address else [])
+        self.processes = [self._start_worker(module) for module in self.modules]
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._supervise, name="anomaly-lab-pool", daemon=True)
         self._thread.start()
@@ -52,9 +54,9 @@ class WorkerPool:
             if name == host and pid.isdigit() and not _alive(int(pid)):
                 self.store.settle_worker_runs(worker, "interrupted", RESTART_MESSAGE)
 
-    def _start_worker(self) -> subprocess.Popen:
-        """A fresh interpreter (never a fork: torch and threads do not survive one) running `anomaly_core.runs.worker`."""
-        command = [sys.executable, "-m", "anomaly_core.runs.worker", self.settings.to_json(), str(os.getpid())]
+    def _start_worker(self, module: str) -> subprocess.Popen:
+        """A fresh interpreter (never a fork: torch and threads do not survive one) running `module`."""
+        command = [sys.executable, "-m", module, self.settings.to_json(), str(os.getpid())]
         env = {k: v for k, v in os.environ.items() if k != DATABASE_URL_ENV}
         if self.settings.database_url:
             env[DATABASE_URL_ENV] = self.settings.database_url  # never on the command line: it may hold a password
@@ -66,7 +68,7 @@ class WorkerPool:
             code = process.poll()
             if code is not None and not self._closed.is_set():
                 self.store.settle_worker_runs(worker_name(process.pid), "failed", CRASH_MESSAGE.format(code=code))
-                self.processes[index] = self._start_worker()
+                self.processes[index] = self._start_worker(self.modules[index])
         self.store.interrupt_stale_runs(STALE_SECONDS)
 
     def _supervise(self) -> None:

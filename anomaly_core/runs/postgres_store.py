@@ -15,17 +15,17 @@ from .pg_base import NOW, Connection
 from .pg_workers import PostgresWorkerSide
 from .records import RUN_COLUMNS, EpochRecord, RunConflict, RunNotFound, RunRecord, RunSpec, epoch_from_row, record_from_row
 from .sqlite_store import IMPORTED, MAX_NAME_CHARS, NOT_FOUND
+from .sweep_side import SweepSide
 
-BUSY = "SELECT name FROM runs WHERE session = %s AND status IN ('queued', 'training') LIMIT 1"
-
-
-def _lock_session(db: Connection, token: str) -> None:
-    """Serialise this session's writes (from any replica) until the transaction ends."""
-    db.execute("SELECT 1 FROM sessions WHERE token = %s FOR UPDATE", (token,))
+BUSY = "SELECT name FROM runs WHERE session = %s AND sweep_id IS NULL AND status IN ('queued', 'training') LIMIT 1"
 
 
-class PostgresRunStore(PostgresWorkerSide):
-    """Sessions and their runs as a session sees them (every call checks the session owns the run)."""
+class PostgresRunStore(PostgresWorkerSide, SweepSide):
+    """Sessions and their runs as a session sees them (every call checks the session owns the run); sweeps."""
+
+    def _lock_session(self, db: Connection, token: str) -> None:
+        """Serialise this session's writes (from any replica) until the transaction ends."""
+        db.execute("SELECT 1 FROM sessions WHERE token = %s FOR UPDATE", (token,))
 
     # sessions
 
@@ -51,7 +51,7 @@ class PostgresRunStore(PostgresWorkerSide):
     def create_run(self, token: str, name: str, spec: RunSpec, target_epochs: int) -> RunRecord:
         run_id = secrets.token_urlsafe(9)
         with self._transaction() as db:
-            _lock_session(db, token)
+            self._lock_session(db, token)
             busy = db.execute(BUSY, (token,)).fetchone()
             if busy:
                 raise RunConflict(f"{busy['name']} is still training: stop it or wait until it finishes")
@@ -120,7 +120,7 @@ class PostgresRunStore(PostgresWorkerSide):
     def requeue(self, token: str, run_id: str, target_epochs: int) -> RunRecord:
         run = self.get_run(token, run_id)
         with self._transaction() as db:
-            _lock_session(db, token)
+            self._lock_session(db, token)
             if db.execute(BUSY, (token,)).fetchone():
                 raise RunConflict("a run of this session is still training: stop it or wait until it finishes")
             db.execute(
@@ -129,14 +129,6 @@ class PostgresRunStore(PostgresWorkerSide):
                 (max(target_epochs, run.epochs), run_id),
             )
         return self.get_run(token, run_id)
-
-    def queue_position(self, run_id: str) -> int:
-        rows = self._read(
-            "SELECT COUNT(*) AS ahead FROM runs WHERE status = 'queued' AND queued_at < "
-            "(SELECT queued_at FROM runs WHERE id = %s)",
-            (run_id,),
-        )
-        return int(rows[0]["ahead"])
 
     def epochs(self, run_id: str, after: int = 0) -> list[EpochRecord]:
         rows = self._read("SELECT * FROM epochs WHERE run_id = %s AND epoch > %s ORDER BY epoch", (run_id, after))

@@ -24,7 +24,22 @@ class RunNotFound(LookupError):
 
 
 class RunConflict(RuntimeError):
-    """The session already has a run queued or training."""
+    """The session already has a run (or a sweep) queued or training."""
+
+
+MAX_NAME_CHARS = 80  # a run's name, as stored
+MAX_SWEEP_RUNS = 200  # runs in one sweep; a session has at most one sweep queued or training, so also per session
+Backend = Literal["local", "ray"]  # who trains a run: the local worker pool or the Ray dispatcher
+
+
+@dataclass(frozen=True)
+class SweepRecord:
+    """A sweep as stored: its plan (plain JSON values, written by `anomaly_core.sweep`) and when it was made."""
+
+    id: str
+    session: str
+    plan: dict[str, Any]
+    created: float
 
 
 @dataclass(frozen=True)
@@ -66,6 +81,7 @@ class RunRecord:
     stop_requested: bool = False
     created: float = 0.0
     updated: float = 0.0
+    sweep_id: str | None = None  # the sweep this run belongs to (None: a plain Train run)
 
     @property
     def active(self) -> bool:
@@ -98,7 +114,7 @@ def row_metrics(text: str | None) -> dict[str, Any]:
 
 RUN_COLUMNS = (
     "id, session, name, spec, status, target_epochs, epochs, message, train_seconds, device, metrics, stop_requested, "
-    "created, updated"
+    "created, updated, sweep_id"
 )  # what `record_from_row` reads, in every backend
 
 
@@ -115,6 +131,7 @@ def record_from_row(row: Row) -> RunRecord:
         target_epochs=row["target_epochs"], epochs=row["epochs"], message=row["message"],
         train_seconds=row["train_seconds"], device=row["device"], metrics=row_metrics(row["metrics"]),
         stop_requested=bool(row["stop_requested"]), created=row["created"], updated=row["updated"],
+        sweep_id=row["sweep_id"],
     )  # fmt: skip
 
 

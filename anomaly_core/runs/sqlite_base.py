@@ -65,3 +65,8 @@ class SQLiteDatabase:
 
     def _checkpoint_path(self, run_id: str) -> Path:
         return self.checkpoints / f"{run_id}.pt"
+
+    def _forget_checkpoints(self, run_ids: Sequence[str]) -> None:
+        """Delete the checkpoint files of runs whose rows were deleted."""
+        for run_id in run_ids:
+            self._checkpoint_path(run_id).unlink(missing_ok=True)

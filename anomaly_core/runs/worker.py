@@ -25,7 +25,7 @@ from ..train import EpochResult, Trainer, TrainingDiverged, configure_threads
 from .checkpoint import restore_trainer, trainer_checkpoint
 from .records import EpochRecord, RunRecord, RunStatus
 from .settings import RunSettings
-from .store import RunStore, open_store
+from .store import TrainingSink, open_store
 
 FLUSH_SECONDS = 0.1
 CHECKPOINT_SECONDS = 1.0
@@ -57,7 +57,12 @@ def _new_trainer(run: RunRecord, split: EcgSplit, checkpoint: bytes | None) -> T
     return trainer
 
 
-def _train(store: RunStore, run: RunRecord, trainer: Trainer) -> tuple[RunStatus, str | None]:
+def metrics_at_checkpoint(run: RunRecord, split: EcgSplit, checkpoint: bytes) -> dict[str, float]:
+    """The final metrics of a run's checkpoint, exactly as a worker computes them when the run ends."""
+    return final_metrics(_new_trainer(run, split, checkpoint), split)
+
+
+def _train(store: TrainingSink, run: RunRecord, trainer: Trainer) -> tuple[RunStatus, str | None]:
     """Train up to the run's target, flushing epochs and checkpoints as it goes; how it ended."""
     pending: list[EpochRecord] = []
     last_flush, last_checkpoint = time.monotonic(), -math.inf  # a first checkpoint after epoch 1: the bottleneck shows at once
@@ -79,7 +84,7 @@ def _train(store: RunStore, run: RunRecord, trainer: Trainer) -> tuple[RunStatus
     return "finished", None
 
 
-def train_run(store: RunStore, run: RunRecord, split_for: Callable[[DataConfig], EcgSplit]) -> RunStatus:
+def train_run(store: TrainingSink, run: RunRecord, split_for: Callable[[DataConfig], EcgSplit]) -> RunStatus:
     """Train one claimed run to its target (or until stopped) and settle it in the store."""
     try:
         trainer = _new_trainer(run, split_for(run.spec.data), store.checkpoint(run.id))
