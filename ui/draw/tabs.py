@@ -41,6 +41,10 @@ def _render_fitted_canvas(frame: CanvasFrame, guide: np.ndarray | None, width: i
             st.caption("Fitting the canvas to this screen…")
         return None
     with st.container(key="draw_canvas_fitted"):
+        # The canvas's own height, held while its stylesheet loads: until then its toolbar takes room below it, and
+        # the page shrinking by that much a moment later moved a canvas scrolled to the page's end under the finger.
+        host = '.st-key-draw_canvas_fitted [data-testid="stBidiComponentIsolated"]'
+        st.html(f"<style>{host} {{ height: {frame.height}px; }}</style>")
         return render_canvas(frame, guide)
 
 
