@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 NARROW_PX = 1100  # below this width (projector, tablet, phone) charts lose their toolbar and metrics shrink
-WRAP_MIN_PX = {"buttons": 90, "cards": 110, "charts": 260}  # the narrowest a wrapping column of each kind gets
+WRAP_MIN_PX = {"buttons": 90, "cards": 110, "panels": 260}  # the narrowest a wrapping column of each kind gets
 _WRAP_CSS = "\n".join(
     f'[class*="st-key-fit_{kind}_"] [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap; }}\n'
     f'[class*="st-key-fit_{kind}_"] [data-testid="stColumn"] {{ min-width: min(100%, {px}px); }}'
@@ -67,7 +67,7 @@ def _sidebar_hook() -> Callable[..., Any]:
     return st.components.v2.component("anomaly_lab_sidebar_hook", js=_CLOSE_SIDEBAR_JS)
 
 
-def wrapping_columns(kind: Literal["buttons", "cards", "charts"], name: str, spec: int | Sequence[float]) -> list[DeltaGenerator]:
+def wrapping_columns(kind: Literal["buttons", "cards", "panels"], name: str, spec: int | Sequence[float]) -> list[DeltaGenerator]:
     """`st.columns(spec)` that wrap onto another line rather than get narrower than WRAP_MIN_PX[kind] each."""
     return st.container(key=f"fit_{kind}_{name}").columns(spec)
 

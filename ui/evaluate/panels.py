@@ -75,12 +75,12 @@ def _explain_extremes(confusion: Confusion) -> None:
 def render_charts(evaluation: Evaluation, threshold: float, confusion: Confusion, *, log: bool) -> None:
     """Confusion matrix, error histogram, ROC, precision-recall and metrics-by-threshold, all at `threshold`."""
     scale = "log" if log else "linear"  # a new chart per scale: the browser keeps axis state per chart
-    left, right = wrapping_columns("charts", "eval_confusion_row", [1, 2])  # on a projector: one chart a line
+    left, right = wrapping_columns("panels", "eval_confusion_row", [1, 2])  # on a projector: one chart a line
     left.plotly_chart(confusion_figure(confusion.tp, confusion.fp, confusion.tn, confusion.fn), key="eval_confusion")
     right.plotly_chart(
         outcome_histogram(evaluation.scores, evaluation.y_true, threshold, log_x=log), key=f"eval_histogram_{scale}"
     )
-    roc_col, pr_col, curve_col = wrapping_columns("charts", "eval_curves_row", 3)
+    roc_col, pr_col, curve_col = wrapping_columns("panels", "eval_curves_row", 3)
     fpr, tpr, auc = evaluation.roc
     roc_col.plotly_chart(roc_point_figure(fpr, tpr, auc, (confusion.fpr, confusion.recall)), key="eval_roc")
     precision, recall, ap = evaluation.pr
