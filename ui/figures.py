@@ -113,7 +113,7 @@ def histogram_with_score(
     scores: np.ndarray, y_true: np.ndarray, threshold: float, score: float, *, label: str = "your beat"
 ) -> go.Figure:
     """The test-set error histogram with the threshold and one more score marked on it."""
-    fig = error_histogram(scores, y_true, threshold, title="Where your beat falls among the test beats")
+    fig = error_histogram(scores, y_true, threshold, title="Your beat among the test beats")
     flagged = bool(flag_anomalies(score, threshold))
     color = ANOMALY_COLOR if flagged else NORMAL_COLOR
     side = "top right" if flagged else "top left"  # away from the threshold's own label

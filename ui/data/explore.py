@@ -8,7 +8,7 @@ import streamlit as st
 
 from anomaly_core import CLASS_NAMES, EcgData
 from anomaly_core.data import NORMAL_CLASS
-from ui.data.charts import CLASS_COLORS, SHORT_NAMES, beat_browser_figure, class_bands_figure, class_count_figure
+from ui.data.charts import CLASS_COLORS, SHORT_NAMES, beat_browser_figure, class_bands_figure, class_count_figure, class_label
 
 CLASS_KEY = "data_class"
 BEAT_KEY = "data_beat_number"
@@ -93,9 +93,10 @@ def render_browser(data: EcgData) -> int:
     show_others = overlay.toggle(f"Show {OVERLAY_BEATS} more of this class", key=OVERLAY_KEY)
     row = int(rows[number - 1])
     others = rows[rows != row][:OVERLAY_BEATS] if show_others else rows[:0]
-    title = f"Class {label} · {CLASS_NAMES[label]}: beat {number} of {len(rows)} (row {row + 1} of ECG5000)"
+    title = f"Class {class_label(label)}: beat {number} of {len(rows)}"  # short enough for a phone's chart
     figure = beat_browser_figure(data.signals[row], data.signals[others], color=CLASS_COLORS[label], title=title)
     st.plotly_chart(figure, key="data_beat_browser", width="stretch")
+    st.caption(f"Class {label}: {CLASS_NAMES[label]}. This beat is row {row + 1} of ECG5000.")
     return row
 
 

@@ -69,7 +69,7 @@ def render_scaling(data: EcgData, row: int, split: EcgSplit | None) -> None:
         single_beat_figure(raw, title="Raw (as stored)", y_label="amplitude", color=color), key="data_raw", width="stretch"
     )
     right.plotly_chart(
-        single_beat_figure(scaled, title="Min-max scaled (what the model sees)", y_label="scaled value", color=RECON_COLOR),
+        single_beat_figure(scaled, title="Scaled (what the model sees)", y_label="scaled value", color=RECON_COLOR),
         key="data_scaled",
         width="stretch",
     )

@@ -74,7 +74,7 @@ def outcome_histogram(scores: np.ndarray, y_true: np.ndarray, threshold: float, 
         decades = np.arange(np.floor(xaxis["range"][0]), np.ceil(xaxis["range"][1]) + 1)
         xaxis.update(tickvals=decades, ticktext=[f"1e{int(d)}" for d in decades])
     x_label = "reconstruction error (log scale)" if log_x else "reconstruction error"
-    title = "Errors of test beats (hatched: wrong at this threshold)"
+    title = "Test-beat errors (hatched: wrong)"  # short enough for a phone's chart
     layout = _layout(title, x_label, "beats", barmode="overlay", shapes=[_threshold_line(line)], xaxis=xaxis)
     return go.Figure(dict(data=data, layout=layout))
 
@@ -93,7 +93,10 @@ def confusion_figure(tp: int, fp: int, tn: int, fn: int) -> go.Figure:
         showscale=False,
         hovertemplate="%{y} beat, %{x}: %{z}<extra></extra>",
     )
-    layout = _layout("Confusion matrix", "predicted", "true class", yaxis=dict(autorange="reversed"))
+    layout = _layout(
+        "Confusion matrix", "predicted", "true class", margin=dict(l=10, r=10),  # the labels' own room, the rest for the cells
+        yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(automargin=True),
+    )  # fmt: skip
     return go.Figure(dict(data=[heatmap], layout=layout))
 
 

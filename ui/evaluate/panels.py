@@ -22,6 +22,7 @@ from ui.evaluate.charts import (
 )
 from ui.evaluate.controls import render_strategy_buttons, render_threshold_slider
 from ui.evaluate.evaluation import ABNORMAL_CLASSES, OUTCOMES, Evaluation, per_class_recall, sample_table
+from ui.screen_fit import wrapping_columns
 from ui.threshold_control import log_scale
 
 SHOWN_KEY = "eval_shown_outcome"
@@ -47,7 +48,7 @@ def setdefault_panel_keys() -> None:
 
 def render_metric_cards(confusion: Confusion, best: Confusion, best_threshold: float) -> None:
     """Seven metric cards (TPR and TNR among them), each with its change against the best-F1 threshold."""
-    for column, (name, label, delta_color, meaning) in zip(st.columns(len(CARDS)), CARDS):
+    for column, (name, label, delta_color, meaning) in zip(wrapping_columns("cards", "eval_metrics", len(CARDS)), CARDS):
         value, change = getattr(confusion, name), getattr(confusion, name) - getattr(best, name)
         still = round(change, 3) == 0
         column.metric(
@@ -74,12 +75,12 @@ def _explain_extremes(confusion: Confusion) -> None:
 def render_charts(evaluation: Evaluation, threshold: float, confusion: Confusion, *, log: bool) -> None:
     """Confusion matrix, error histogram, ROC, precision-recall and metrics-by-threshold, all at `threshold`."""
     scale = "log" if log else "linear"  # a new chart per scale: the browser keeps axis state per chart
-    left, right = st.columns([1, 2])
+    left, right = wrapping_columns("panels", "eval_confusion_row", [1, 2])  # on a projector: one chart a line
     left.plotly_chart(confusion_figure(confusion.tp, confusion.fp, confusion.tn, confusion.fn), key="eval_confusion")
     right.plotly_chart(
         outcome_histogram(evaluation.scores, evaluation.y_true, threshold, log_x=log), key=f"eval_histogram_{scale}"
     )
-    roc_col, pr_col, curve_col = st.columns(3)
+    roc_col, pr_col, curve_col = wrapping_columns("panels", "eval_curves_row", 3)
     fpr, tpr, auc = evaluation.roc
     roc_col.plotly_chart(roc_point_figure(fpr, tpr, auc, (confusion.fpr, confusion.recall)), key="eval_roc")
     precision, recall, ap = evaluation.pr

@@ -11,6 +11,7 @@ from anomaly_core.data import NORMAL_CLASS
 from ui.current_model import DEFAULT_MODEL_PATH, ActiveModel
 from ui.figures import error_histogram, reconstruction_figure
 from ui.home.charts import autoencoder_diagram, smoothing_sentence
+from ui.screen_fit import wrapping_columns
 
 INTRO_TAB_KEY = "home_intro_tab"
 INTRO_TABS = ("1 · Autoencoder", "2 · Reconstruction error", "3 · Threshold", "4 · Precision and recall")
@@ -69,7 +70,7 @@ def _reconstruction(model: ActiveModel) -> None:
         figure = reconstruction_figure(
             model.scaler.inverse(scaled)[0],
             model.scaler.inverse(reconstruct(model.model, scaled))[0],
-            title=f"A typical {label} beat: error {scores[index]:.5f}",
+            title=f"Typical {label} beat: error {scores[index]:.5f}",  # fits a projector's half column
             y_label="amplitude",
         )
         column.plotly_chart(figure, key=f"home_typical_{label}", width="stretch")
@@ -96,7 +97,7 @@ def _threshold(model: ActiveModel) -> None:
 
 def _precision_recall(model: ActiveModel) -> None:
     counts = ThresholdSweep(model.split.y_test, model.test_scores).at(model.threshold)
-    left, right = st.columns([1, 2])
+    left, right = wrapping_columns("panels", "home_precision_recall", [1, 2])  # a projector: the table on its own line
     left.table(confusion_table(counts))
     right.markdown(
         f"At the suggested threshold the model flags {counts.tp + counts.fp} test beats.\n\n"

@@ -93,7 +93,7 @@ def network_figure(cfg: Any, parameters: int | None = None) -> go.Figure:
     fig.add_scatter(x=positions, y=[1.12] * len(columns), text=units_text, mode="text", hoverinfo="skip", showlegend=False)
     fig.add_scatter(x=positions, y=[-1.15] * len(columns), text=role_text, mode="text", hoverinfo="skip", showlegend=False)
     family = getattr(cfg, "family", "dense")
-    title = f"{family} autoencoder" + (f" · {parameters:,} parameters" if parameters is not None else "")
+    title = f"{family} autoencoder" if parameters is None else f"{family} · {parameters:,} parameters"  # fits a projector
     fig.update_xaxes(visible=False, range=[-0.5, len(columns) - 0.5])
     fig.update_yaxes(visible=False, range=[-1.3, 1.25])
     fig.update_layout(title=title, height=260, margin=dict(l=10, r=10, t=40, b=10))

@@ -9,6 +9,7 @@ import streamlit as st
 
 from anomaly_core.runs import RunRecord
 from ui.presets import PRESETS, apply_preset
+from ui.screen_fit import wrapping_columns
 from ui.settings import LabSettings, get_settings
 from ui.sharing.classroom import presets_allowed
 from ui.sharing.links import render_share_controls
@@ -22,7 +23,7 @@ from ui.train.widgets import TRAINING_KEY, is_training
 def render_presets() -> None:
     """One button per preset (off in a lesson, whose settings the teacher fixed)."""
     locked = not presets_allowed()
-    for column, preset in zip(st.columns(len(PRESETS)), PRESETS.values()):
+    for column, preset in zip(wrapping_columns("buttons", "train_presets", len(PRESETS)), PRESETS.values()):
         column.button(
             preset.short_title, key=f"preset_{preset.key}", on_click=apply_preset, args=(preset.key,),  # type: ignore[arg-type]  # its returned preset is unused
             disabled=is_training() or locked, width="stretch",
@@ -60,7 +61,8 @@ def render_transport(run: RunRecord | None, settings_ok: bool) -> None:
         ("Reset", "reset_button", reset_training, training or not settings_ok, "secondary"),
         ("Continue", "continue_button", continue_training, training or not trained, "secondary"),
     ]
-    for column, (label, key, callback, disabled, kind) in zip(st.columns(len(buttons)), buttons):
+    columns = wrapping_columns("buttons", "train_buttons", len(buttons))  # a phone: two lines, Train and Stop in view
+    for column, (label, key, callback, disabled, kind) in zip(columns, buttons):
         column.button(label, key=key, on_click=callback, disabled=disabled, type=kind, width="stretch")
 
 
