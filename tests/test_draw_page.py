@@ -34,7 +34,8 @@ def at() -> AppTest:
 
 
 def _frame(ready) -> CanvasFrame:
-    low, high = np.floor(ready.scaler.minimum), np.ceil(ready.scaler.maximum)
+    lowest, highest = ready.scaler.value_range
+    low, high = np.floor(lowest), np.ceil(highest)
     return CanvasFrame(width=CANVAS_WIDTH, height=CANVAS_HEIGHT, low=float(low), high=float(high))
 
 
