@@ -7,7 +7,9 @@ holds the scores it gave then (the first 50 raw ECG5000 beats, and the test beat
 
 from __future__ import annotations
 
+import copy
 import csv
+import dataclasses
 import json
 import struct
 from pathlib import Path
@@ -20,6 +22,7 @@ from anomaly_core import (
     AnomalyDetector,
     DataConfig,
     FeatureMinMaxScaler,
+    MinMaxScaler,
     ModelConfig,
     TrainConfig,
     anomaly_scores,
@@ -27,6 +30,8 @@ from anomaly_core import (
     make_split,
     model_from_bytes,
     model_to_bytes,
+    per_step_errors,
+    reconstruct,
     trained_info,
 )
 from anomaly_core.__main__ import main
@@ -146,3 +151,22 @@ def test_the_draw_page_scores_raw_beats_like_the_model_file(ecg) -> None:
 def default_model_file():
     """The shipped ready model as its file loads."""
     return load_model(DEFAULT_MODEL_PATH)
+
+
+def test_a_per_step_scaler_scores_the_difference_in_one_global_unit(trained_default) -> None:
+    split, model = trained_default.split, trained_default.trainer.model
+    lowest, highest = split.scaler.value_range
+    weights = split.scaler.span / (highest - lowest)  # a step's training range as a share of the global one
+    assert weights.min() < 0.5 < weights.max() <= 1.0
+    x = split.x_test[:40]
+    unweighted = np.square(reconstruct(model, x) - x)
+    assert MinMaxScaler.fit(np.array([[0.0, 2.0]], np.float32)).score_weights() is None  # a global scaler: as before
+    np.testing.assert_allclose(
+        per_step_errors(_unsmoothed(model), x, "mse"), unweighted * weights**2, rtol=1e-4, atol=1e-10
+    )
+
+
+def _unsmoothed(model):
+    other = copy.deepcopy(model)
+    other.config = dataclasses.replace(model.config, score_smoothing=1)
+    return other
