@@ -86,8 +86,8 @@ def scaling_sentence(scaler: Scaler) -> str:
         return (
             "Scaling maps each time step's lowest training value to 0 and its highest to 1 (fitted on training rows only): "
             f"the lows run from {low.min():.2f} to {low.max():.2f}, the highs from {high.min():.2f} to {high.max():.2f}. "
-            "A step where normal beats hardly vary gets a narrow range, so a small change there stands out; "
-            "values the training beats never reached fall outside [0, 1], where the model's sigmoid output cannot follow."
+            "The network so learns steps where normal beats hardly vary as well as loud ones; the score still measures "
+            "each difference in one global unit. Values the training beats never reached fall outside [0, 1]."
         )
     lowest, highest = scaler.value_range
     return (
