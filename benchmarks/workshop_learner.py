@@ -162,8 +162,8 @@ async def move_slider(page: Any, plan: LearnerPlan, room: Classroom, result: Lea
     sidebar = await page.locator("[data-testid='stSidebar']").inner_text(timeout=plan.page_timeout_s * 1000)
     result.evaluate_model_ok = "Run 1" in sidebar
     await slider.focus()
-    for count in range(plan.max_presses):
-        if count >= plan.min_presses and not room.training - {result.index}:
+    for _ in range(plan.max_presses):
+        if len(result.presses) >= plan.min_presses and not room.training - {result.index}:
             break
         await wait_idle(page, plan.press_timeout_s)
         await press_once(page, plan, room, result)

@@ -29,6 +29,13 @@ def trainer_checkpoint(trainer: Trainer) -> bytes:
     return buffer.getvalue()
 
 
+def weights_checkpoint(model: Autoencoder) -> bytes:
+    """A checkpoint of weights only, for a model trained elsewhere: it scores, and training it again starts afresh."""
+    buffer = io.BytesIO()
+    torch.save({"model": {k: v.detach().cpu() for k, v in model.state_dict().items()}}, buffer)
+    return buffer.getvalue()
+
+
 def _load(data: bytes) -> dict[str, Any]:
     return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
 
@@ -37,6 +44,8 @@ def restore_trainer(trainer: Trainer, data: bytes) -> None:
     """Put a checkpoint's weights, optimizer state, generator state and counters back into `trainer`."""
     state = _load(data)
     trainer.model.load_state_dict(state["model"])
+    if "optimizer" not in state:  # weights only (an uploaded model): its optimizer and counters start afresh
+        return
     trainer.optimizer.load_state_dict(state["optimizer"])
     trainer.generator.set_state(state["generator"])
     counters = state["counters"]

@@ -14,7 +14,7 @@ from typing import Any
 from .pg_base import NOW, Connection
 from .pg_workers import PostgresWorkerSide
 from .records import RUN_COLUMNS, EpochRecord, RunConflict, RunNotFound, RunRecord, RunSpec, epoch_from_row, record_from_row
-from .sqlite_store import MAX_NAME_CHARS, NOT_FOUND
+from .sqlite_store import IMPORTED, MAX_NAME_CHARS, NOT_FOUND
 
 BUSY = "SELECT name FROM runs WHERE session = %s AND status IN ('queued', 'training') LIMIT 1"
 
@@ -60,6 +60,21 @@ class PostgresRunStore(PostgresWorkerSide):
                 f"VALUES (%s, %s, %s, %s, 'queued', %s, {NOW}, {NOW}, {NOW})",
                 (run_id, token, name[:MAX_NAME_CHARS], spec.to_json(), target_epochs),
             )
+        self.prune()
+        return self.get_run(token, run_id)
+
+    def import_run(
+        self, token: str, name: str, spec: RunSpec, checkpoint: bytes, epochs: int, metrics: dict[str, float]
+    ) -> RunRecord:
+        run_id = secrets.token_urlsafe(9)
+        with self._transaction() as db:  # the run and its weights together, or neither
+            db.execute(
+                "INSERT INTO runs (id, session, name, spec, status, target_epochs, epochs, checkpoint_epoch, message, "
+                "metrics, created, updated, queued_at) "
+                f"VALUES (%s, %s, %s, %s, 'finished', %s, %s, %s, %s, %s, {NOW}, {NOW}, {NOW})",
+                (run_id, token, name[:MAX_NAME_CHARS], spec.to_json(), epochs, epochs, epochs, IMPORTED, json.dumps(metrics)),
+            )
+            db.execute("INSERT INTO checkpoints (run_id, epoch, data) VALUES (%s, %s, %s)", (run_id, epochs, checkpoint))
         self.prune()
         return self.get_run(token, run_id)
 

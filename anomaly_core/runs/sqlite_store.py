@@ -23,6 +23,7 @@ from .sqlite_workers import SQLiteWorkerSide
 
 MAX_NAME_CHARS = 80
 NOT_FOUND = "run {!r} does not exist in this session (deleted, or never made here)"
+IMPORTED = "made from an uploaded model file"
 
 
 class SQLiteRunStore(SQLiteWorkerSide):
@@ -60,6 +61,25 @@ class SQLiteRunStore(SQLiteWorkerSide):
                 "VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
                 (run_id, token, name[:MAX_NAME_CHARS], spec.to_json(), target_epochs, now, now, now),
             )
+        self.prune()
+        return self.get_run(token, run_id)
+
+    def import_run(
+        self, token: str, name: str, spec: RunSpec, checkpoint: bytes, epochs: int, metrics: dict[str, float]
+    ) -> RunRecord:
+        run_id, now = secrets.token_urlsafe(9), time.time()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO runs (id, session, name, spec, status, target_epochs, epochs, message, metrics, created, "
+                "updated, queued_at) VALUES (?, ?, ?, ?, 'finished', ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, token, name[:MAX_NAME_CHARS], spec.to_json(), epochs, epochs, IMPORTED, json.dumps(metrics))
+                + (now, now, now),
+            )
+        try:
+            self.save_checkpoint(run_id, checkpoint, epochs)
+        except StoreError:
+            self.delete_run(token, run_id)
+            raise
         self.prune()
         return self.get_run(token, run_id)
 

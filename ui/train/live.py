@@ -1,7 +1,9 @@
 """The Train page's chart area: loss, bottleneck, error histogram and ROC of a stored run, live or finished.
 
-While a run trains, a fragment polls the store about four times a second and redraws only itself; the settings
-column above it does not rerender. Epochs are fetched incrementally and kept for the replay.
+While a run trains, a fragment polls the store about four times a second for the progress bar and another redraws
+the charts once a second (four plotly charts redrawn four times a second kept a loaded browser busy); the settings
+column above them does not rerender. Epochs are fetched incrementally and kept for the replay. While a run waits in
+the queue, a lighter fragment polls once a second: a class of 30 waiting learners must not take the workers' CPU.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from ui.runs import run_service, session_run
 from ui.train.charts import latent_figure, progress_text, project_latent
 
 LIVE_SECONDS = 0.25
+CHART_SECONDS = 1.0
+QUEUED_SECONDS = 1.0
 NO_TOOLBAR = {"displayModeBar": False}
 EPOCHS_KEY = "train_run_epochs"  # (run id, the epochs fetched so far)
 LATENT_KEY = "train_run_latent"  # (run id, checkpoint epoch, figure): the bottleneck is redrawn per checkpoint
@@ -94,29 +98,58 @@ def draw_scores(run: RunRecord, scores: np.ndarray, epoch: int, key: str) -> Non
     right.plotly_chart(roc_figure(fpr, tpr, roc_auc(y_true, scores)), key=f"{key}_roc", config=NO_TOOLBAR)
 
 
+def _queue_progress(run: RunRecord) -> None:
+    service = run_service()
+    ahead = service.store.queue_position(run.id) if service is not None else 0
+    waiting = f"{ahead} run{'s' if ahead != 1 else ''} ahead of you" if ahead else "next in line"
+    st.progress(run.epochs / run.target_epochs, text=f"Queued: {waiting}. It starts by itself.")
+
+
 def _progress(charts: RunCharts) -> None:
     run = charts.run
-    if run.status == "queued":
-        service = run_service()
-        ahead = service.store.queue_position(run.id) if service is not None else 0
-        waiting = f"{ahead} run{'s' if ahead != 1 else ''} ahead of you" if ahead else "next in line"
-        st.progress(run.epochs / run.target_epochs, text=f"Queued: {waiting}. It starts by itself.")
-        return
     trained = [r for r in charts.epochs if r.epoch > 0]
     per_epoch = trained[-1].seconds / trained[-1].epoch if trained else None
     st.progress(min(1.0, run.epochs / run.target_epochs), text=progress_text(run.epochs, run.target_epochs, per_epoch))
 
 
+def render_active(run: RunRecord) -> None:
+    """A queued run's place in the queue, or a training run's live charts."""
+    if run.status == "queued":
+        render_queued(run.id)
+    else:
+        render_live(run.id)
+        render_live_charts(run.id)
+
+
+@st.fragment(run_every=QUEUED_SECONDS)
+def render_queued(run_id: str) -> None:
+    """The run's place in the queue; a full rerun once a worker has taken it (or it was stopped)."""
+    run = session_run(run_id)
+    if run is None or run.status != "queued":
+        st.rerun()  # the live charts, or the results
+        return
+    _queue_progress(run)
+    st.caption(AWAY_NOTE)
+
+
 @st.fragment(run_every=LIVE_SECONDS)
 def render_live(run_id: str) -> None:
-    """Progress and charts of a queued or training run, redrawn from the store; a full rerun once it ends."""
+    """Progress of a training run, from the store; a full rerun once it ends."""
     run = session_run(run_id)
-    if run is None or not run.active:
+    if run is None or run.status != "training":
         st.rerun()  # the whole page: settings enabled again, results and the new current model shown
         return
-    charts = run_charts(run)
-    _progress(charts)
+    _progress(run_charts(run))
     st.caption(AWAY_NOTE)
+
+
+@st.fragment(run_every=CHART_SECONDS)
+def render_live_charts(run_id: str) -> None:
+    """Loss, bottleneck, error histogram and ROC of the run so far (the progress fragment ends the page's run)."""
+    run = session_run(run_id)
+    if run is None:
+        return
+    charts = run_charts(run)
     left, right = st.columns(2)
     with left:
         draw_loss(charts, "live_loss")

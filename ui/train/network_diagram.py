@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -63,8 +64,11 @@ def _edges(columns: list[np.ndarray]) -> tuple[list[float | None], list[float | 
     return xs, ys
 
 
+@functools.lru_cache(maxsize=64)
 def network_figure(cfg: Any, parameters: int | None = None) -> go.Figure:
-    """Columns of nodes (input, encoder layers, bottleneck, decoder layers, output) with their unit counts."""
+    """Columns of nodes (input, encoder layers, bottleneck, decoder layers, output) with their unit counts.
+
+    Cached per config (the Train page redraws it on every rerun; plotly builds it in ~40 ms): do not modify it."""
     columns = diagram_columns(cfg)
     node_ys = [_node_ys(units) for _, units in columns]
     fig = go.Figure()

@@ -13,7 +13,7 @@ from ui.settings import LabSettings, get_settings
 from ui.sharing.classroom import presets_allowed
 from ui.sharing.links import render_share_controls
 from ui.train.controls import render_settings_panel
-from ui.train.live import render_live
+from ui.train.live import render_active
 from ui.train.results import render_results
 from ui.train.run import NOTICE_KEY, continue_training, current_run, reset_training, start_training, step_training, stop_training
 from ui.train.widgets import TRAINING_KEY, is_training
@@ -81,7 +81,7 @@ def render_train_page() -> None:
         if st.session_state[NOTICE_KEY]:
             st.error(st.session_state[NOTICE_KEY])
     if run is not None and run.active:
-        render_live(run.id)
+        render_active(run)
     else:
         render_results(run)
     render_share_controls()
