@@ -1,7 +1,7 @@
 """Anomaly Lab's core: ECG5000 data, autoencoders, a streaming trainer, scores and metrics."""
 
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
-from .data import CLASS_NAMES, NORMAL_CLASS, SHORT_CLASS_NAMES, EcgData, EcgSplit, MinMaxScaler, load_ecg5000, make_split
+from .data import CLASS_NAMES, NORMAL_CLASS, SHORT_CLASS_NAMES, EcgData, EcgSplit, load_ecg5000, make_split
 from .drawing import (
     BeatEdits,
     CanvasFrame,
@@ -36,11 +36,13 @@ from .persistence import (
     save_model,
     trained_info,
 )
+from .scalers import SCALINGS, FeatureMinMaxScaler, MinMaxScaler, Scaler, fit_scaler
 from .scoring import (
     DEFAULT_THRESHOLD_STRATEGY,
     THRESHOLD_STRATEGIES,
     ThresholdStrategy,
     anomaly_scores,
+    attach_scaler,
     latent_codes,
     per_step_errors,
     reconstruct,
@@ -65,7 +67,11 @@ __all__ = [
     "EcgData",
     "EcgSplit",
     "EpochResult",
+    "FeatureMinMaxScaler",
     "MinMaxScaler",
+    "SCALINGS",
+    "Scaler",
+    "fit_scaler",
     "ModelConfig",
     "ModelFileError",
     "ModelInfo",
@@ -79,6 +85,7 @@ __all__ = [
     "Trainer",
     "TrainingDiverged",
     "anomaly_scores",
+    "attach_scaler",
     "available_device",
     "average_precision",
     "build_model",

@@ -17,6 +17,8 @@ OPTIMIZERS = ("adam", "adamax", "adadelta", "rmsprop", "sgd", "sgd_momentum")
 REGULARIZERS = ("none", "l1", "l2", "l1_l2")
 LOSSES = ("mse", "mae", "msle")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+SCALINGS = ("per_feature", "global")  # per_feature: one min/max per time step; global: one min/max for every value
+DEFAULT_SCALING = "per_feature"  # chosen over 5 splits x 5 seeds by benchmarks/bench_models.py --grid
 
 # Outer bounds of every config; the Train page's widgets and the link codec use the same or narrower ranges.
 BEAT_LENGTH = 140  # values per ECG5000 beat: the default input length everywhere
@@ -66,6 +68,7 @@ class DataConfig:
     val_fraction: float = 0.1  # normal beats held out for validation, relative to training normals
     test_pool_fraction: float = 0.2
     seed: int = 0
+    scaling: str = DEFAULT_SCALING  # how beats are scaled to [0, 1], fitted on the training rows (one of SCALINGS)
 
     def __post_init__(self) -> None:
         for name in ("train_size", "test_size"):
@@ -75,6 +78,7 @@ class DataConfig:
         _require(0.0 < self.val_fraction <= 0.5, "val_fraction", "choose a fraction above 0 and at most 0.5")
         _require(0.05 <= self.test_pool_fraction <= 0.8, "test_pool_fraction", "choose between 0.05 and 0.8")
         _require_int(self.seed, "seed", 0, MAX_SEED)
+        _require_choice(self.scaling, "scaling", SCALINGS)
 
 
 @dataclass(frozen=True)
@@ -241,6 +245,13 @@ def _check_json_types(cls: type, values: dict[str, Any]) -> None:
         value = values.get(field.name)
         if kind is not None and value is not None and not kind[0](value):
             raise ValueError(f"{cls.__name__}.{field.name}: must be {kind[1]}, got {str(value)[:30]!r}")
+
+
+def saved_data_config(values: dict[str, Any]) -> DataConfig:
+    """A DataConfig read back from a model file or a stored run: older ones, written before `scaling`, were global."""
+    if not isinstance(values, dict):
+        raise ValueError(f"DataConfig: expected a JSON object, got {type(values).__name__}")
+    return config_from_dict(DataConfig, {"scaling": "global"} | values)
 
 
 def config_to_dict(config: DataConfig | ModelConfig | TrainConfig) -> dict[str, Any]:

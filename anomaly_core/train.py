@@ -14,7 +14,7 @@ from torch import nn
 from .config import TrainConfig
 from .data import EcgSplit
 from .model import Autoencoder
-from .scoring import beat_scores, elementwise_error
+from .scoring import attach_scaler, beat_scores, elementwise_error
 
 DIVERGENCE_FACTOR = 3.0  # validation loss this many times the untrained model's counts as divergence
 
@@ -94,6 +94,7 @@ class Trainer:
         self.optimizer = _make_optimizer(self.model, cfg)
         self.generator = torch.Generator(device=self.device).manual_seed(cfg.seed)  # this run's only source of randomness
         self.model.use_generator(self.generator)  # dropout and VAE sampling too: never the process-wide generator
+        attach_scaler(self.model, split.scaler)  # scores weigh the difference like the split's scaler says
         self.x_train = torch.from_numpy(split.x_train).to(self.device)
         self.x_val = torch.from_numpy(split.x_val).to(self.device)
         self.x_test = torch.from_numpy(split.x_test).to(self.device)

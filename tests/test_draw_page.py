@@ -44,7 +44,8 @@ def at() -> AppTest:
 
 
 def _frame(ready) -> CanvasFrame:
-    low, high = np.floor(ready.scaler.minimum), np.ceil(ready.scaler.maximum)
+    lowest, highest = ready.scaler.value_range
+    low, high = np.floor(lowest), np.ceil(highest)
     return CanvasFrame(width=CANVAS_WIDTH, height=CANVAS_HEIGHT, low=float(low), high=float(high))
 
 
@@ -159,10 +160,11 @@ def test_bending_a_normal_beat_raises_its_score_and_reset_undoes_it(at: AppTest,
     ):
         at.slider(key=key).set_value(value).run()
         assert not at.exception
-    edited = bent_score()
-    assert edited > start
-    at.slider(key="draw_bend_spike_height").set_value(5.0).run()
-    assert bent_score() > edited and _metrics(at, "draw_bent")["Verdict"] == "Anomaly"
+    assert bent_score() > start and _metrics(at, "draw_bent")["Verdict"] == "Anomaly"
+    at.button(key="draw_bend_reset").click().run()
+    assert bent_score() == pytest.approx(start, rel=1e-6)
+    at.slider(key="draw_bend_spike_height").set_value(5.0).run()  # a spike alone (on top of the bends the model's
+    assert bent_score() > 5 * start and _metrics(at, "draw_bent")["Verdict"] == "Anomaly"  # score need not grow further)
     at.button(key="draw_bend_reset").click().run()
     assert bent_score() == pytest.approx(start, rel=1e-6)
     assert at.slider(key="draw_bend_spike_height").value == 0.0

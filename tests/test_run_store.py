@@ -185,6 +185,7 @@ def test_a_worker_pool_trains_a_queued_run_to_the_end(make_store, tmp_path) -> N
     """Real worker processes (their own store connections) train a run; its weights come back from the store."""
     from anomaly_core.runs.checkpoint import model_from_checkpoint
     from anomaly_core.runs.pool import WorkerPool
+    from anomaly_core.scalers import MinMaxScaler
 
     store = make_store()
     settings = store.settings
@@ -200,4 +201,4 @@ def test_a_worker_pool_trains_a_queued_run_to_the_end(make_store, tmp_path) -> N
     done = store.get_run(token, run.id)
     assert (done.status, done.epochs) == ("finished", 3) and done.metrics["auc"] > 0.5
     assert [e.epoch for e in store.epochs(run.id)] == [1, 2, 3]
-    model_from_checkpoint(SPEC, store.checkpoint(run.id))
+    model_from_checkpoint(SPEC, store.checkpoint(run.id), MinMaxScaler(0.0, 1.0))

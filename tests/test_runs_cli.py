@@ -48,7 +48,7 @@ def test_an_exported_run_is_a_model_file_that_scores_like_the_run(trained, tmp_p
     run = next(r for r in store.all_runs() if r.id == run_id)
     checkpoint = store.checkpoint(run_id)
     assert checkpoint is not None
-    expected = anomaly_scores(model_from_checkpoint(run.spec, checkpoint), default_split.x_test, "mae")
+    expected = anomaly_scores(model_from_checkpoint(run.spec, checkpoint, default_split.scaler), default_split.x_test, "mae")
     np.testing.assert_allclose(anomaly_scores(saved.model, default_split.x_test, saved.info.score_error), expected, rtol=1e-6)
 
 

@@ -32,6 +32,7 @@ OTHER_TRAIN = {
 }  # fmt: skip
 OTHER_DATA = {
     "train_size": 800, "test_size": 500, "abnormal_fraction": 0.1, "val_fraction": 0.2, "test_pool_fraction": 0.3, "seed": 7,
+    "scaling": ["global", "per_feature"],
 }  # fmt: skip
 
 

@@ -18,16 +18,17 @@ from anomaly_core import (
     Autoencoder,
     DataConfig,
     EcgSplit,
-    MinMaxScaler,
     ModelConfig,
     ModelFileError,
     ModelInfo,
     SavedModel,
+    Scaler,
     ScoreSummary,
     ThresholdSweep,
     TrainConfig,
     Trainer,
     anomaly_scores,
+    attach_scaler,
     build_model,
     load_model,
     save_model,
@@ -49,7 +50,7 @@ class ActiveModel:
 
     name: str
     model: Autoencoder
-    scaler: MinMaxScaler
+    scaler: Scaler
     split: EcgSplit
     loss: str  # the error it is scored with (ModelInfo.score_error)
     test_scores: np.ndarray
@@ -96,7 +97,8 @@ def make_active_model(
     is_default: bool = False,
     run_id: str | None = None,
 ) -> ActiveModel:
-    """Score the split's test and training beats once and bundle them with the model."""
+    """Score the split's test and training beats once (weighted by the split's scaler) and bundle them with the model."""
+    attach_scaler(model, split.scaler)
     test_scores = anomaly_scores(model, split.x_test, loss)
     train_scores = anomaly_scores(model, split.x_train, loss)
     return ActiveModel(

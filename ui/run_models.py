@@ -32,9 +32,9 @@ def model_for_run(run: RunRecord) -> ActiveModel | None:
         return None
     if data is None:
         return None
-    model = model_from_checkpoint(run.spec, data)
+    split = ecg_split(run.spec.data)
     active = make_active_model(
-        run.name, model, ecg_split(run.spec.data), run.spec.train.loss,
+        run.name, model_from_checkpoint(run.spec, data, split.scaler), split, run.spec.train.loss,
         epochs=run.epochs, train_seconds=run.train_seconds, run_id=run.id,
     )  # fmt: skip
     cache[run.id] = active

@@ -35,7 +35,7 @@ def _render_model_file(current: ActiveModel) -> None:
         file_name="anomaly-lab-model.safetensors",
         mime="application/octet-stream",
         key="model_download",
-        help="Weights plus config, scaler and data split as JSON metadata (safetensors: no code inside).",
+        help="Weights and scaler plus config and data split as JSON metadata (safetensors: no code inside).",
     )
     st.download_button(
         "Download as ONNX",

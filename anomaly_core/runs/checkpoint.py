@@ -11,6 +11,8 @@ from typing import Any
 import torch
 
 from ..model import Autoencoder, build_model
+from ..scalers import Scaler
+from ..scoring import attach_scaler
 from ..train import Trainer
 from .records import RunSpec
 
@@ -53,8 +55,8 @@ def restore_trainer(trainer: Trainer, data: bytes) -> None:
     trainer.untrained_val_loss = float(state["untrained_val_loss"])
 
 
-def model_from_checkpoint(spec: RunSpec, data: bytes) -> Autoencoder:
-    """The checkpoint's model on the CPU, in eval mode, ready to score."""
+def model_from_checkpoint(spec: RunSpec, data: bytes, scaler: Scaler) -> Autoencoder:
+    """The checkpoint's model on the CPU, in eval mode, ready to score with its split's `scaler` (its score weights)."""
     model = build_model(spec.model)
     model.load_state_dict(_load(data)["model"])
-    return model.eval()
+    return attach_scaler(model, scaler).eval()

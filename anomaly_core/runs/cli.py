@@ -51,7 +51,7 @@ def _export(store: RunStore, run: RunRecord, out: Path) -> Path:
         train_seconds=run.train_seconds, threshold=metrics.get("threshold"), auc=metrics.get("auc"),
         average_precision=metrics.get("average_precision"), best_f1_threshold=metrics.get("best_f1_threshold"),
     )  # fmt: skip
-    return save_model(out, model_from_checkpoint(run.spec, data), split.scaler, info)
+    return save_model(out, model_from_checkpoint(run.spec, data, split.scaler), split.scaler, info)
 
 
 def run_runs(args: argparse.Namespace) -> int:

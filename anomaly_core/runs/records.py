@@ -8,7 +8,7 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
-from ..config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
+from ..config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict, saved_data_config
 
 RunStatus = Literal["queued", "training", "stopped", "finished", "diverged", "failed", "interrupted"]
 ACTIVE_STATUSES: tuple[RunStatus, ...] = ("queued", "training")
@@ -59,7 +59,7 @@ class RunSpec:
         return cls(
             config_from_dict(ModelConfig, values["model"]),
             config_from_dict(TrainConfig, values["train"]),
-            config_from_dict(DataConfig, values["data"]),
+            saved_data_config(values["data"]),  # runs stored before `scaling` existed were scaled globally
         )
 
 

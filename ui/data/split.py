@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anomaly_core import CLASS_NAMES, DataConfig, EcgData, EcgSplit
+from anomaly_core import CLASS_NAMES, DataConfig, EcgData, EcgSplit, FeatureMinMaxScaler, Scaler
 from anomaly_core.data import NORMAL_CLASS
 from ui.data.charts import CLASS_COLORS, class_label, composition_figure, single_beat_figure
 from ui.datasets import ecg_split
@@ -74,9 +74,25 @@ def render_scaling(data: EcgData, row: int, split: EcgSplit | None) -> None:
         width="stretch",
     )
     st.caption(
-        f"Scaling maps the training beats' lowest value {scaler.minimum:.2f} to 0 and highest {scaler.maximum:.2f} to 1 "
-        f"(fitted on training rows only). This beat: raw {raw.min():.2f} … {raw.max():.2f} → scaled "
-        f"{scaled.min():.3f} … {scaled.max():.3f}. The shape is unchanged; only the axis moves, into the range "
+        f"{scaling_sentence(scaler)} This beat: raw {raw.min():.2f} … {raw.max():.2f} → scaled "
+        f"{scaled.min():.3f} … {scaled.max():.3f}."
+    )
+
+
+def scaling_sentence(scaler: Scaler) -> str:
+    """What the split's scaler does, in numbers: one global range, or one range per time step."""
+    if isinstance(scaler, FeatureMinMaxScaler):
+        low, high = scaler.minimum, scaler.maximum
+        return (
+            "Scaling maps each time step's lowest training value to 0 and its highest to 1 (fitted on training rows only): "
+            f"the lows run from {low.min():.2f} to {low.max():.2f}, the highs from {high.min():.2f} to {high.max():.2f}. "
+            "The network so learns steps where normal beats hardly vary as well as loud ones; the score still measures "
+            "each difference in one global unit. Values the training beats never reached fall outside [0, 1]."
+        )
+    lowest, highest = scaler.value_range
+    return (
+        f"Scaling maps the training beats' lowest value {lowest:.2f} to 0 and highest {highest:.2f} to 1 "
+        "(fitted on training rows only). The shape is unchanged; only the axis moves, into the range "
         "the model's sigmoid output can reach."
     )
 

@@ -35,7 +35,8 @@ def canvas_size(column_width: int | None) -> tuple[int, int]:
 
 def canvas_frame(current: ActiveModel, column_width: int | None = None) -> CanvasFrame:
     """The canvas's size (fitted to the column) and value axis: the model's training range rounded out to whole units."""
-    low, high = math.floor(current.scaler.minimum), math.ceil(current.scaler.maximum)
+    lowest, highest = current.scaler.value_range
+    low, high = math.floor(lowest), math.ceil(highest)
     width, height = canvas_size(column_width)
     return CanvasFrame(width=width, height=height, low=float(low), high=float(high), length=current.config.input_length)
 

@@ -74,7 +74,7 @@ def _latent(run: RunRecord) -> go.Figure | None:
     if data is None:
         return cached[2] if cached and cached[0] == run.id else None
     split = ecg_split(run.spec.data)
-    points, description = project_latent(latent_codes(model_from_checkpoint(run.spec, data), split.x_test))
+    points, description = project_latent(latent_codes(model_from_checkpoint(run.spec, data, split.scaler), split.x_test))
     figure = latent_figure(points, split.y_test, description)
     st.session_state[LATENT_KEY] = (run.id, run.epochs, figure)
     return figure
