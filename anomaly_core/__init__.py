@@ -50,7 +50,7 @@ from .scoring import (
     threshold_percentile,
     threshold_youden,
 )
-from .signals import SignalTable, check_signals, read_signals_csv
+from .signals import SignalsError, SignalTable, check_signals, read_signals_csv
 from .train import EpochResult, Trainer, TrainingDiverged, available_device, configure_threads, describe_devices
 
 __all__ = [
@@ -108,6 +108,7 @@ __all__ = [
     "threshold_percentile",
     "threshold_youden",
     "SignalTable",
+    "SignalsError",
     "check_signals",
     "read_signals_csv",
     "verdict",
