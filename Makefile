@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 REPLICAS ?= 3
 WORKSHOP_PORT ?= 8500
+WORKSHOP_HOST ?= 127.0.0.1
 
 .PHONY: run test browser lint bench model workshop workshop-status workshop-stop
 
@@ -58,7 +59,7 @@ model: $(VENV)/.app-installed
 # A local workshop stack (README "Running it for a workshop"): PostgreSQL, REPLICAS app servers, nginx on
 # 127.0.0.1:$(WORKSHOP_PORT); every process is recorded in .workshop/stack.json and stopped by PID.
 workshop: $(VENV)/.app-installed
-	$(BIN)/python -m deploy.workshop start --replicas $(REPLICAS) --port $(WORKSHOP_PORT)
+	$(BIN)/python -m deploy.workshop start --replicas $(REPLICAS) --port $(WORKSHOP_PORT) --host $(WORKSHOP_HOST)
 
 workshop-status:
 	$(BIN)/python -m deploy.workshop status

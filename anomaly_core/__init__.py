@@ -52,7 +52,7 @@ from .scoring import (
     threshold_percentile,
     threshold_youden,
 )
-from .signals import SignalTable, check_signals, read_signals_csv
+from .signals import SignalsError, SignalTable, check_signals, read_signals_csv
 from .train import EpochResult, Trainer, TrainingDiverged, available_device, configure_threads, describe_devices
 
 __all__ = [
@@ -115,6 +115,7 @@ __all__ = [
     "threshold_percentile",
     "threshold_youden",
     "SignalTable",
+    "SignalsError",
     "check_signals",
     "read_signals_csv",
     "verdict",

@@ -11,8 +11,9 @@ from typing import NoReturn
 
 import numpy as np
 
-from .bounded_json import JsonInputError, loads_bounded
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
+from .config_file import ConfigFileError, configs_from_json
+from .cost import RunSizes, check_run_cost
 from .data import load_ecg5000, make_split
 from .metrics import flag_anomalies, summarize_scores, verdict
 from .model import build_model
@@ -24,8 +25,6 @@ from .scoring import anomaly_scores
 from .signals import read_signals_csv
 from .sweeps.cli import add_sweep_parser, run_sweep
 from .train import Trainer, TrainingDiverged, configure_threads
-
-MAX_CONFIG_BYTES = 64 * 1024  # a full config is under 2 kB
 
 
 class UsageError(Exception):
@@ -46,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=int, help="override the config's number of epochs")
     train.add_argument("--seed", type=int, help="seed for the split, the weights and training")
     train.add_argument("--quiet", action="store_true", help="print only the final summary")
+    train.add_argument("--allow-long", action="store_true", help="train even when the estimate is over 5 minutes")
     score = commands.add_parser("score", help="score the beats of a CSV file with a saved model")
     score.add_argument("--model", type=Path, required=True, help="model folder or .safetensors file")
     score.add_argument("--csv", type=Path, required=True, help="one beat per row (the model's input length), optional labels")
@@ -61,18 +61,13 @@ def _read_configs(path: Path | None) -> tuple[ModelConfig, TrainConfig, DataConf
     if path is None:
         return ModelConfig(), TrainConfig(), DataConfig()
     try:
-        values = loads_bounded(path.read_bytes(), what=str(path), max_bytes=MAX_CONFIG_BYTES)
+        raw = path.read_bytes()
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror}") from None
-    except JsonInputError as error:
+    try:
+        return configs_from_json(raw, what=str(path))
+    except ConfigFileError as error:
         raise UsageError(f"--config: {error}") from None
-    if not isinstance(values, dict) or set(values) - {"model", "train", "data"}:
-        raise UsageError(f"{path} must be a JSON object with only the keys model, train and data")
-    return (
-        config_from_dict(ModelConfig, values.get("model", {})),
-        config_from_dict(TrainConfig, values.get("train", {})),
-        config_from_dict(DataConfig, values.get("data", {})),
-    )
 
 
 def _with_overrides(args: argparse.Namespace) -> tuple[ModelConfig, TrainConfig, DataConfig]:
@@ -94,6 +89,11 @@ def run_train(args: argparse.Namespace) -> int:
     if model_cfg.input_length != data.signals.shape[1]:
         raise UsageError(f"model.input_length: ECG5000 beats have {data.signals.shape[1]} values; set it to that or leave it out")
     split = make_split(data, data_cfg)
+    check = check_run_cost(model_cfg, train_cfg, RunSizes.of(split))
+    if check.refused is not None:
+        raise UsageError(check.refused)
+    if check.confirm is not None and not args.allow_long:
+        raise UsageError(f"{check.confirm} Or pass --allow-long to train it anyway.")
     trainer = Trainer(build_model(model_cfg, train_cfg.seed), split, train_cfg)
     if trainer.device_notice:
         print(trainer.device_notice, file=sys.stderr)

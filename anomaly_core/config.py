@@ -217,7 +217,7 @@ def config_from_dict(cls: type[C], values: dict[str, Any]) -> C:
     cleaned: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
     try:
         return cls(**cleaned)
-    except TypeError as error:  # e.g. a string where a number belongs, compared with <
+    except (TypeError, OverflowError) as error:  # a string where a number belongs; an integer too big for a float
         raise ValueError(f"{cls.__name__}: {error}") from None
 
 

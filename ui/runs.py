@@ -7,7 +7,6 @@ ever reads runs filed under its own token.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -15,13 +14,13 @@ import streamlit as st
 
 from anomaly_core.runs import RunNotFound, RunRecord, RunSettings, RunStore, StoreError
 from anomaly_core.runs.pool import WorkerPool
+from anomaly_core.runs.records import TOKEN_PATTERN
 from anomaly_core.runs.store import open_store
 
 SESSION_PARAM = "session"  # the URL's query parameter holding the token (the link codec ignores it)
 TOKEN_KEY = "lab_session_token"
 FOLLOWED_RUN_KEY = "train_run"  # the run the Train page shows: training now, or the last one trained
 PROBLEM_KEY = "lab_store_problem"
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @dataclass(frozen=True)

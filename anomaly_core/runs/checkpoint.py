@@ -6,6 +6,7 @@ Written by our workers and read with `torch.load(weights_only=True)`: only tenso
 from __future__ import annotations
 
 import io
+import pickle
 from typing import Any
 
 import torch
@@ -14,7 +15,7 @@ from ..model import Autoencoder, build_model
 from ..scalers import Scaler
 from ..scoring import attach_scaler
 from ..train import Trainer
-from .records import RunSpec
+from .records import RunSpec, StoreError
 
 
 def trainer_checkpoint(trainer: Trainer) -> bytes:
@@ -39,7 +40,14 @@ def weights_checkpoint(model: Autoencoder) -> bytes:
 
 
 def _load(data: bytes) -> dict[str, Any]:
-    return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    """The checkpoint's contents; StoreError when the bytes are damaged (cut short, not a checkpoint, foreign objects)."""
+    try:
+        state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    except (RuntimeError, EOFError, ValueError, KeyError, pickle.UnpicklingError) as error:
+        raise StoreError(f"a checkpoint in the run store is damaged ({str(error).splitlines()[0][:80]})") from None
+    if not isinstance(state, dict) or not {"model", "optimizer", "generator", "counters"} <= set(state):
+        raise StoreError("a checkpoint in the run store is damaged (it is not a trainer's checkpoint)")
+    return state
 
 
 def restore_trainer(trainer: Trainer, data: bytes) -> None:
@@ -58,5 +66,8 @@ def restore_trainer(trainer: Trainer, data: bytes) -> None:
 def model_from_checkpoint(spec: RunSpec, data: bytes, scaler: Scaler) -> Autoencoder:
     """The checkpoint's model on the CPU, in eval mode, ready to score with its split's `scaler` (its score weights)."""
     model = build_model(spec.model)
-    model.load_state_dict(_load(data)["model"])
+    try:
+        model.load_state_dict(_load(data)["model"])
+    except (RuntimeError, TypeError, AttributeError) as error:
+        raise StoreError(f"a checkpoint in the run store does not match its run's model ({str(error)[:80]})") from None
     return attach_scaler(model, scaler).eval()

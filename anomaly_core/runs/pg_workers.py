@@ -64,6 +64,11 @@ class PostgresWorkerSide(PostgresDatabase):
             )
         return bool(row["stop_requested"])
 
+    def stop_requested(self, run_id: str) -> bool:
+        """True when the session asked the run to stop (or deleted it): the worker asks between batches."""
+        rows = self._read("SELECT stop_requested FROM runs WHERE id = %s", (run_id,))
+        return not rows or bool(rows[0]["stop_requested"])
+
     def save_checkpoint(self, run_id: str, data: bytes, epoch: int) -> None:
         """Store the run's checkpoint and its epoch in one transaction (nothing if the session deleted the run)."""
         with self._transaction() as db:

@@ -40,6 +40,12 @@ class RelaySink:
     def finish_run(self, run_id: str, status: RunStatus, message: str | None, metrics: dict[str, float]) -> None:
         self.messages.put(("finish", status, message, metrics))
 
+    def stop_requested(self, run_id: str) -> bool:
+        return self.cancelled
+
+    def list_runs(self, token: str) -> list[RunRecord]:
+        return []  # a Ray node cannot reach the store: divergence advice comes without the session's history
+
 
 def _guarded(sink: RelaySink, run: RunRecord, split_for: Callable[[DataConfig], EcgSplit]) -> None:
     try:

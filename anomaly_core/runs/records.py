@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from ..bounded_json import loads_bounded
 from ..config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict, saved_data_config
 
 RunStatus = Literal["queued", "training", "stopped", "finished", "diverged", "failed", "interrupted"]
 ACTIVE_STATUSES: tuple[RunStatus, ...] = ("queued", "training")
 USABLE_STATUSES: tuple[RunStatus, ...] = ("stopped", "finished", "diverged", "failed", "interrupted")  # with epochs > 0
+
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # a session token: secrets.token_urlsafe(24) gives 32 characters
+RUN_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,32}")  # a run id: secrets.token_urlsafe(9) gives 12
+
+
+class BadIdentifier(ValueError):
+    """Text from outside (an address, a command line) that cannot be a session token or a run id."""
+
+
+def checked_token(text: str) -> str:
+    """`text` if it has the form of a session token; BadIdentifier otherwise (before any database sees it)."""
+    if not TOKEN_PATTERN.fullmatch(text):
+        raise BadIdentifier(f"{text[:20]!r} is not a session token (16 to 64 letters, digits, - or _)")
+    return text
+
+
+def checked_run_id(text: str) -> str:
+    """`text` if it has the form of a run id; BadIdentifier otherwise."""
+    if not RUN_ID_PATTERN.fullmatch(text):
+        raise BadIdentifier(f"{text[:20]!r} is not a run id (8 to 32 letters, digits, - or _; `runs list` shows them)")
+    return text
 
 
 class StoreError(RuntimeError):
@@ -55,7 +79,7 @@ class RunSpec:
 
     @classmethod
     def from_json(cls, text: str) -> RunSpec:
-        values = json.loads(text)
+        values = loads_bounded(text, what="the run's settings")
         return cls(
             config_from_dict(ModelConfig, values["model"]),
             config_from_dict(TrainConfig, values["train"]),
@@ -109,7 +133,7 @@ class EpochRecord:
 
 def row_metrics(text: str | None) -> dict[str, Any]:
     """The metrics JSON of a run row ({} when none yet)."""
-    return json.loads(text) if text else {}
+    return loads_bounded(text, what="the run's metrics") if text else {}
 
 
 RUN_COLUMNS = (
@@ -125,7 +149,14 @@ class Row(Protocol):
 
 
 def record_from_row(row: Row) -> RunRecord:
-    """A run from a row holding RUN_COLUMNS."""
+    """A run from a row holding RUN_COLUMNS; StoreError when the row was damaged (its settings cannot be read)."""
+    try:
+        return _record(row)
+    except (ValueError, KeyError, TypeError) as error:
+        raise StoreError(f"run {str(row['id'])[:20]!r} in the run store is damaged ({str(error)[:80]}); delete it") from None
+
+
+def _record(row: Row) -> RunRecord:
     return RunRecord(
         id=row["id"], session=row["session"], name=row["name"], spec=RunSpec.from_json(row["spec"]), status=row["status"],
         target_epochs=row["target_epochs"], epochs=row["epochs"], message=row["message"],

@@ -26,7 +26,7 @@ class SQLiteDatabase:
             self.checkpoints.mkdir(parents=True, exist_ok=True)
             with self._transaction() as db:
                 migrate(db)
-        except (sqlite3.DatabaseError, OSError) as error:
+        except (sqlite3.DatabaseError, OSError, StoreError) as error:
             raise StoreError(
                 f"the run store at {self.path} cannot be opened ({error}); move the folder {settings.data_dir} "
                 "away (or point ANOMALY_LAB_DATA_DIR elsewhere) to start with an empty store"

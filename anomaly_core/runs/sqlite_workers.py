@@ -68,6 +68,11 @@ class SQLiteWorkerSide(SQLiteDatabase):
             row = db.execute("SELECT stop_requested FROM runs WHERE id = ?", (run_id,)).fetchone()
         return row is None or bool(row["stop_requested"])
 
+    def stop_requested(self, run_id: str) -> bool:
+        """True when the session asked the run to stop (or deleted it): the worker asks between batches."""
+        rows = self._read("SELECT stop_requested FROM runs WHERE id = ?", (run_id,))
+        return not rows or bool(rows[0]["stop_requested"])
+
     def save_checkpoint(self, run_id: str, data: bytes, epoch: int) -> None:
         """Write the run's checkpoint atomically (temp file, then rename) and note its epoch."""
         path = self._checkpoint_path(run_id)

@@ -14,6 +14,7 @@ from ui.settings import LabSettings, get_settings
 from ui.sharing.classroom import presets_allowed
 from ui.sharing.links import render_share_controls
 from ui.train.controls import render_settings_panel
+from ui.train.cost import render_cost
 from ui.train.live import render_active
 from ui.train.results import render_results
 from ui.train.run import NOTICE_KEY, continue_training, current_run, reset_training, start_training, step_training, stop_training
@@ -51,12 +52,12 @@ def render_out_of_date(run: RunRecord | None, settings: LabSettings) -> None:
         st.caption("Training settings changed: **Train** uses them; **Continue** keeps the run's own settings.")
 
 
-def render_transport(run: RunRecord | None, settings_ok: bool) -> None:
-    """Train, Step, Stop, Reset and Continue, like TensorFlow Playground's."""
+def render_transport(run: RunRecord | None, settings_ok: bool, can_train: bool = True, can_step: bool = True) -> None:
+    """Train, Step, Stop, Reset and Continue, like TensorFlow Playground's (Train and Step also within the cost limits)."""
     training, trained = is_training(), run is not None and run.usable
     buttons: list[tuple[str, str, Callable[[], None], bool, Literal["primary", "secondary"]]] = [
-        ("Train", "train_button", start_training, training or not settings_ok, "primary"),
-        ("Step", "step_button", step_training, training or not (settings_ok or trained), "secondary"),
+        ("Train", "train_button", start_training, training or not (settings_ok and can_train), "primary"),
+        ("Step", "step_button", step_training, training or not ((settings_ok or trained) and can_step), "secondary"),
         ("Stop", "stop_button", stop_training, not training, "secondary"),
         ("Reset", "reset_button", reset_training, training or not settings_ok, "secondary"),
         ("Continue", "continue_button", continue_training, training or not trained, "secondary"),
@@ -79,7 +80,10 @@ def render_train_page() -> None:
             render_preset_lesson(settings)
     with transport_slot:
         render_out_of_date(run, settings or get_settings())
-        render_transport(run, settings is not None)
+        buttons = st.container()
+        can_train, can_step = render_cost(settings) if settings is not None else (False, True)
+        with buttons:
+            render_transport(run, settings is not None, can_train, can_step)
         if st.session_state[NOTICE_KEY]:
             st.error(st.session_state[NOTICE_KEY])
     if run is not None and run.active:
