@@ -3,13 +3,14 @@ holding one; the worker reads the session's earlier runs."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anomaly_core import DataConfig, EcgSplit, TrainConfig
+from anomaly_core import EcgData, TrainConfig, make_split
 from anomaly_core.divergence import TriedRate, divergence_advice, nice_rate_below, suggested_rate
 from anomaly_core.runs import RunSettings, RunSpec, SQLiteRunStore
 from anomaly_core.runs.worker import train_run
@@ -52,18 +53,20 @@ def test_the_issue_s_contradiction_is_gone() -> None:
     assert "change the model or the optimizer" in divergence_advice(5e-5, [TriedRate(1e-4, True)])
 
 
-def test_the_worker_advises_from_the_session_s_earlier_runs(tmp_path: Path, default_split: EcgSplit) -> None:
+def test_the_worker_advises_from_the_session_s_earlier_runs(tmp_path: Path, ecg: EcgData) -> None:
     store = SQLiteRunStore(RunSettings(data_dir=tmp_path, workers=1))
     token = store.create_session()
     model = LR_TOO_HIGH.model  # with SGD and momentum at 3 it diverges in epoch 3; at 1 it trains (the preset's lesson)
+    data = dataclasses.replace(LR_TOO_HIGH.data, seed=0)  # the preset's own scaling: it is what makes 3 diverge
+    split = make_split(ecg, data)
 
     def run(rate: float, optimizer: str = "sgd_momentum") -> str:
         spec = RunSpec(model, TrainConfig(epochs=3, learning_rate=rate, optimizer=optimizer, device="cpu", batch_size=1024),
-                       DataConfig(seed=0))  # fmt: skip
+                       data)  # fmt: skip
         created = store.create_run(token, f"lr {rate}", spec, 3)
         claimed = store.claim_next("host:1")
         assert claimed is not None and claimed.id == created.id
-        train_run(store, claimed, lambda cfg: default_split)
+        train_run(store, claimed, lambda cfg: split)
         return store.get_run(token, created.id).message or ""
 
     assert run(1.0) == ""  # trains
