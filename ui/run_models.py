@@ -26,17 +26,17 @@ def model_for_run(run: RunRecord) -> ActiveModel | None:
     service = run_service()
     if service is None or not run.usable:
         return None
+    split = ecg_split(run.spec.data)
     try:
         data = service.store.checkpoint(run.id)
-    except StoreError:
+        model = model_from_checkpoint(run.spec, data, split.scaler) if data is not None else None
+    except StoreError:  # a damaged checkpoint: the run cannot be used, the page goes on
         return None
-    if data is None:
+    if model is None:
         return None
-    split = ecg_split(run.spec.data)
     active = make_active_model(
-        run.name, model_from_checkpoint(run.spec, data, split.scaler), split, run.spec.train.loss,
-        epochs=run.epochs, train_seconds=run.train_seconds, run_id=run.id,
-    )  # fmt: skip
+        run.name, model, split, run.spec.train.loss, epochs=run.epochs, train_seconds=run.train_seconds, run_id=run.id
+    )
     cache[run.id] = active
     return active
 

@@ -45,7 +45,9 @@ def _load(data: bytes) -> dict[str, Any]:
         state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except (RuntimeError, EOFError, ValueError, KeyError, pickle.UnpicklingError) as error:
         raise StoreError(f"a checkpoint in the run store is damaged ({str(error).splitlines()[0][:80]})") from None
-    if not isinstance(state, dict) or not {"model", "optimizer", "generator", "counters"} <= set(state):
+    trainer_state = isinstance(state, dict) and {"model", "optimizer", "generator", "counters"} <= set(state)
+    weights_only = isinstance(state, dict) and set(state) == {"model"}  # an uploaded model's (`weights_checkpoint`)
+    if not (trainer_state or weights_only):
         raise StoreError("a checkpoint in the run store is damaged (it is not a trainer's checkpoint)")
     return state
 
