@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -53,9 +54,10 @@ def memory_rows(browser: Any, apps: list[App]) -> list[Row]:
     ]  # fmt: skip
 
 
-def interactive_rows(browser: Any, apps: list[App], sections: set[str], args: argparse.Namespace) -> list[Row]:
-    """The rows measured on one long-lived server of each app."""
-    rows: list[Row] = []
+def interactive_rows(
+    browser: Any, apps: list[App], sections: set[str], args: argparse.Namespace, emit: Callable[[list[Row]], None]
+) -> None:
+    """The rows measured on one long-lived server of each app, each section's handed to `emit` as it ends."""
     with ExitStack() as stack:
         urls = {}
         for app in apps:
@@ -63,14 +65,13 @@ def interactive_rows(browser: Any, apps: list[App], sections: set[str], args: ar
             wait_healthy(url, process)
             urls[app.name] = url
         if "sliders" in sections:
-            rows += slider_rows(browser, urls, args.rounds, args.presses)
+            emit(slider_rows(browser, urls, args.rounds, args.presses))
         if "draw" in sections:
-            rows.append(stroke_row(browser, urls, 4 * args.runs))
+            emit([stroke_row(browser, urls, 4 * args.runs)])
         if "switch" in sections:
-            rows += switch_rows(browser, urls, args.runs)
+            emit(switch_rows(browser, urls, args.runs))
         if "train" in sections:
-            rows += train_rows(browser, urls, 2 * args.runs)
-    return rows
+            emit(train_rows(browser, urls, 2 * args.runs))
 
 
 def _cell(values: list[float], digits: int) -> str:
@@ -81,19 +82,22 @@ def _ratio(values: list[float], floor: list[float]) -> str:
     return f"{median(values) / median(floor):.2f}× / {p90(values) / p90(floor):.2f}×" if values and floor else "–"
 
 
-def print_table(rows: list[Row], names: list[str]) -> None:
-    """Medians / p90 per app, and each project checkout's ratio to the floor."""
+def print_header(names: list[str]) -> None:
     others = [n for n in names if n != "floor"]
-    header = f"{'interaction':58} {'floor':>15}" + "".join(f" {n:>15} {'÷ floor':>15}" for n in others)
-    print("\n" + header + "  target")
+    print(f"\n{'interaction':58} {'floor':>15}" + "".join(f" {n:>15} {'÷ floor':>15}" for n in others) + "  target")
+    print("cells: median / p90 (ms unless the row says otherwise); ÷ floor: the ratio of medians / of p90s", flush=True)
+
+
+def print_rows(rows: list[Row], names: list[str]) -> None:
+    """Medians / p90 per app, and each project checkout's ratio to the floor (printed as each section ends)."""
+    others = [n for n in names if n != "floor"]
     for row in rows:
         digits = 0 if row.unit in ("ms", "MB") else 2
         floor = row.samples.get("floor", [])
         cells = "".join(f" {_cell(row.samples.get(n, []), digits):>15} {_ratio(row.samples.get(n, []), floor):>15}"
                         for n in others)  # fmt: skip
         count = max(len(v) for v in row.samples.values()) if row.samples else 0
-        print(f"{row.name[:58]:58} {_cell(floor, digits):>15}{cells}  {row.target} (n={count})")
-    print("cells: median / p90 (ms unless the row says otherwise); ÷ floor: the ratio of medians / of p90s")
+        print(f"{row.name[:58]:58} {_cell(floor, digits):>15}{cells}  {row.target} (n={count})", flush=True)
 
 
 def main() -> None:
@@ -109,18 +113,18 @@ def main() -> None:
     apps = [FLOOR, *([checkout("before", args.before)] if args.before else []), checkout("project", args.project)]
     from playwright.sync_api import sync_playwright
 
+    names = [app.name for app in apps]
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores", flush=True)
-    rows: list[Row] = []
+    print_header(names)
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         if "cold" in sections:
-            rows += cold_rows(browser, apps, args.runs)
+            print_rows(cold_rows(browser, apps, args.runs), names)
         if sections & {"sliders", "draw", "switch", "train"}:
-            rows += interactive_rows(browser, apps, sections, args)
+            interactive_rows(browser, apps, sections, args, lambda rows: print_rows(rows, names))
         if "memory" in sections:
-            rows += memory_rows(browser, apps)
+            print_rows(memory_rows(browser, apps), names)
         browser.close()
-    print_table(rows, [app.name for app in apps])
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -89,7 +89,6 @@ def slider_rows(browser: Any, urls: dict[str, str], rounds: int, presses: int) -
         for slider in sliders.values():
             slider.page.context.close()
         rows += _slider_table(name, timings, checkouts)
-        print(f"  measured: {name}", flush=True)
     return rows
 
 

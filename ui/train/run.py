@@ -34,6 +34,7 @@ def _submit(target_epochs: int) -> None:
     if service is None or token is None:
         _notice("Training needs the run store, which could not be opened (see the message at the top).")
         return
+    service.pool.start()  # at once, if the server's warm-up delay has not started the workers yet
     settings = get_settings()
     name = _run_name(settings, len(session_runs()) + 1)
     try:
@@ -49,6 +50,7 @@ def _extend(run: RunRecord, target_epochs: int) -> None:
     service, token = run_service(), session_token()
     if service is None or token is None:
         return
+    service.pool.start()
     try:
         service.store.requeue(token, run.id, target_epochs)
     except (RunConflict, RunNotFound, StoreError) as error:
