@@ -6,6 +6,7 @@ A slider move then costs binary searches in presorted scores: no model call, no 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -47,9 +48,9 @@ class Evaluation:
     beats: np.ndarray  # (n, length) test beats in original units
     reconstructions: np.ndarray  # (n, length) their reconstructions in original units
 
-    @property
+    @cached_property
     def score_range(self) -> tuple[float, float]:
-        """Lowest and highest error over test and training beats."""
+        """Lowest and highest error over test and training beats (computed once: every rerun asks)."""
         low = min(float(self.sweep.sorted_scores[0]), float(self.train_scores.min()))
         high = max(float(self.sweep.sorted_scores[-1]), float(self.train_scores.max()))
         return low, high

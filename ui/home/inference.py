@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from anomaly_core import CLASS_NAMES, Confusion, per_step_errors, reconstruct, verdict
 from anomaly_core.data import NORMAL_CLASS
 from ui.current_model import ActiveModel
 from ui.fast_chart import show_chart
-from ui.figures import reconstruction_figure
+from ui.figures import FigureSpec, reconstruction_figure
 from ui.home.charts import smoothing_sentence, step_error_figure
 from ui.threshold_control import render_log_toggle, render_threshold_slider, slider_key
 
@@ -110,7 +109,7 @@ def _beat_picker(model: ActiveModel) -> None:
     right.button("Pick another beat", key=NEW_BEAT_KEY, on_click=_repick, args=(classes,), width="stretch")
 
 
-def _beat_figure(model: ActiveModel, index: int) -> go.Figure:
+def _beat_figure(model: ActiveModel, index: int) -> FigureSpec:
     """Test beat `index` against its reconstruction in original units, built once per model and beat."""
     cached = st.session_state.get(FIGURE_KEY)
     if cached is None or cached[0] is not model or cached[1] != index:
@@ -144,7 +143,7 @@ def _beat_view(model: ActiveModel, index: int, threshold: float) -> None:
     if details.open:
         with details:
             errors = per_step_errors(model.model, scaled, model.loss)[0]
-            st.plotly_chart(step_error_figure(errors), key="home_step_error_chart", width="stretch")
+            show_chart(step_error_figure(errors), key="home_step_error_chart", width="stretch")
             st.caption(
                 "The score is the mean of these per-step errors, computed on the scaled beat the model sees."
                 + smoothing_sentence(model.config.score_smoothing)

@@ -52,7 +52,7 @@ def confusion_table(counts: Confusion) -> pd.DataFrame:
 def _autoencoder(model: ActiveModel) -> None:
     cfg = model.config
     sizes = [cfg.input_length, *cfg.encoder_hidden, cfg.latent_size, *cfg.decoder_sizes, cfg.input_length]
-    st.plotly_chart(autoencoder_diagram(sizes), key="home_autoencoder_diagram", width="stretch")
+    show_chart(autoencoder_diagram(sizes), key="home_autoencoder_diagram", width="stretch")
     st.markdown(
         f"An **autoencoder** is a neural network trained to copy its input to its output through a narrow middle "
         f"layer, the **bottleneck**. Here a heartbeat of {cfg.input_length} numbers is squeezed into "
