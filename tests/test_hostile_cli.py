@@ -221,3 +221,4 @@ def test_the_real_process_answers_in_one_line(tmp_path: Path, beats_csv: Path, c
     result = subprocess.run([sys.executable, "-m", "anomaly_core", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith("error: ") and result.stdout == ""
+
