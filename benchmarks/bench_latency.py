@@ -79,7 +79,9 @@ def _cell(values: list[float], digits: int) -> str:
 
 
 def _ratio(values: list[float], floor: list[float]) -> str:
-    return f"{median(values) / median(floor):.2f}× / {p90(values) / p90(floor):.2f}×" if values and floor else "–"
+    if not values or not floor or min(median(floor), p90(floor)) <= 0:
+        return "–"
+    return f"{median(values) / median(floor):.2f}× / {p90(values) / p90(floor):.2f}×"
 
 
 def print_header(names: list[str]) -> None:
