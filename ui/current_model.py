@@ -81,6 +81,13 @@ class ActiveModel:
         )
 
     @cached_property
+    def score_range(self) -> tuple[float, float]:
+        """Lowest and highest error over its test and training beats (computed once: every slider rerun asks)."""
+        low = min(float(self.test_scores.min()), float(self.train_scores.min()))
+        high = max(float(self.test_scores.max()), float(self.train_scores.max()))
+        return low, high
+
+    @cached_property
     def sweep(self) -> ThresholdSweep:
         """The test scores sorted once (built on first use): any threshold is then one binary search, no model call."""
         return ThresholdSweep(self.split.y_test, self.test_scores)

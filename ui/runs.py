@@ -21,6 +21,7 @@ SESSION_PARAM = "session"  # the URL's query parameter holding the token (the li
 TOKEN_KEY = "lab_session_token"
 FOLLOWED_RUN_KEY = "train_run"  # the run the Train page shows: training now, or the last one trained
 PROBLEM_KEY = "lab_store_problem"
+WORKERS_WARM_UP_AFTER = 8.0  # seconds after the server's first session starts: its first page is drawn by then
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class RunService:
 def _start_service(key: str, _settings: RunSettings) -> RunService:
     """One service per server and settings (`key` is their repr; the leading underscore keeps Streamlit from hashing)."""
     store = open_store(_settings)
-    return RunService(_settings, store, WorkerPool(_settings, store, _settings.workers))
+    return RunService(_settings, store, WorkerPool(_settings, store, _settings.workers, start_after=WORKERS_WARM_UP_AFTER))
 
 
 def run_service() -> RunService | None:

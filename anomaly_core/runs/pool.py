@@ -37,14 +37,28 @@ class WorkerPool:
     """`size` worker processes training queued runs from `store` (plus the Ray dispatcher when a Ray address is set),
     supervised by a thread."""
 
-    def __init__(self, settings: RunSettings, store: RunStore, size: int) -> None:
-        self.settings, self.store = settings, store
+    def __init__(self, settings: RunSettings, store: RunStore, size: int, *, start_after: float = 0.0) -> None:
+        """Start `size` workers now, or `start_after` seconds from now (or at `start()`, whichever comes first):
+        a server's first page then is not drawn while the workers import torch on the same cores."""
+        self.settings, self.store, self.size = settings, store, size
         self._interrupt_orphans()
         self.modules = ["anomaly_core.runs.worker"] * size + (["anomaly_core.runs.ray_dispatch"] if settings.ray_address else [])
-        self.processes = [self._start_worker(module) for module in self.modules]
-        self._closed = threading.Event()
+        self.processes: list[subprocess.Popen] = []
+        self._closed, self._starting = threading.Event(), threading.Lock()
+        self._timer = threading.Timer(start_after, self.start)
+        self._timer.daemon = True
         self._thread = threading.Thread(target=self._supervise, name="anomaly-lab-pool", daemon=True)
+        if start_after > 0:
+            self._timer.start()
+        else:
+            self.start()
         self._thread.start()
+
+    def start(self) -> None:
+        """Start the workers if they are not started yet (from any thread, any number of times)."""
+        with self._starting:
+            if not self.processes and not self._closed.is_set():
+                self.processes = [self._start_worker(module) for module in self.modules]
 
     def _interrupt_orphans(self) -> None:
         """Runs left training by dead workers of this machine (the server restarted) become interrupted."""
@@ -86,6 +100,7 @@ class WorkerPool:
     def close(self) -> None:
         """Stop the supervisor and the workers (by PID: terminate, then kill)."""
         self._closed.set()
+        self._timer.cancel()
         self._thread.join(timeout=5)
         for process in self.processes:
             process.terminate()

@@ -9,6 +9,7 @@ import streamlit as st
 from anomaly_core import CLASS_NAMES, EcgData
 from anomaly_core.data import NORMAL_CLASS
 from ui.data.charts import CLASS_COLORS, SHORT_NAMES, beat_browser_figure, class_bands_figure, class_count_figure, class_label
+from ui.fast_chart import show_chart
 
 CLASS_KEY = "data_class"
 BEAT_KEY = "data_beat_number"
@@ -59,7 +60,7 @@ def render_overview(data: EcgData) -> None:
     )
     st.dataframe(class_table(data.classes), hide_index=True, width="content")
     counts = {int(label): int(count) for label, count in zip(*np.unique(data.classes, return_counts=True))}
-    st.plotly_chart(class_count_figure(counts), key="data_class_counts", width="stretch")
+    show_chart(class_count_figure(counts), key="data_class_counts", width="stretch")
 
 
 def _reset_beat_number() -> None:
@@ -95,7 +96,7 @@ def render_browser(data: EcgData) -> int:
     others = rows[rows != row][:OVERLAY_BEATS] if show_others else rows[:0]
     title = f"Class {class_label(label)}: beat {number} of {len(rows)}"  # short enough for a phone's chart
     figure = beat_browser_figure(data.signals[row], data.signals[others], color=CLASS_COLORS[label], title=title)
-    st.plotly_chart(figure, key="data_beat_browser", width="stretch")
+    show_chart(figure, key="data_beat_browser", width="stretch")
     st.caption(f"Class {label}: {CLASS_NAMES[label]}. This beat is row {row + 1} of ECG5000.")
     return row
 
@@ -111,7 +112,7 @@ def render_bands(data: EcgData) -> None:
         st.info("Choose at least one class to see its mean beat and spread.")
         return
     stats = {label: class_mean_std(data, label) for label in sorted(chosen)}
-    st.plotly_chart(class_bands_figure(stats), key="data_class_bands", width="stretch")
+    show_chart(class_bands_figure(stats), key="data_class_bands", width="stretch")
     st.caption(
         "The line is the class's average at each time step; the band covers one standard deviation either side. "
         "Where bands of different classes separate, a model can tell them apart."

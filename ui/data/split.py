@@ -10,6 +10,7 @@ from anomaly_core import CLASS_NAMES, DataConfig, EcgData, EcgSplit, FeatureMinM
 from anomaly_core.data import NORMAL_CLASS
 from ui.data.charts import CLASS_COLORS, class_label, composition_figure, single_beat_figure
 from ui.datasets import ecg_split
+from ui.fast_chart import show_chart
 from ui.figures import RECON_COLOR
 from ui.presets import PRESETS
 from ui.settings import get_settings
@@ -65,13 +66,17 @@ def render_scaling(data: EcgData, row: int, split: EcgSplit | None) -> None:
     scaled = scaler.transform(raw)
     left, right = st.columns(2)
     color = CLASS_COLORS[int(data.classes[row])]
-    left.plotly_chart(
-        single_beat_figure(raw, title="Raw (as stored)", y_label="amplitude", color=color), key="data_raw", width="stretch"
+    show_chart(
+        single_beat_figure(raw, title="Raw (as stored)", y_label="amplitude", color=color),
+        key="data_raw",
+        width="stretch",
+        target=left,
     )
-    right.plotly_chart(
+    show_chart(
         single_beat_figure(scaled, title="Scaled (what the model sees)", y_label="scaled value", color=RECON_COLOR),
         key="data_scaled",
         width="stretch",
+        target=right,
     )
     st.caption(
         f"{scaling_sentence(scaler)} This beat: raw {raw.min():.2f} … {raw.max():.2f} → scaled "
@@ -108,4 +113,4 @@ def render_composition(split: EcgSplit | None, problem: str | None) -> None:
     st.markdown(composition_summary(split))
     table, chart = st.columns([2, 3])
     table.dataframe(composition_table(split))
-    chart.plotly_chart(composition_figure(composition_table(split)), key="data_composition_chart", width="stretch")
+    show_chart(composition_figure(composition_table(split)), key="data_composition_chart", width="stretch", target=chart)

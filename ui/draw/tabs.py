@@ -11,7 +11,7 @@ from ui.current_model import ActiveModel
 from ui.draw.canvas import canvas_frame, choose_test_beat, render_bend_controls, render_canvas
 from ui.draw.canvas_hooks import column_width
 from ui.draw.gallery import render_save_button
-from ui.draw.scoring import BeatScore, render_explanation, render_headline, render_verdict, score_beat
+from ui.draw.scoring import BeatScore, render_explanation, render_headline, render_verdict, scored_beat
 
 
 def render_draw_tab(current: ActiveModel, threshold: float) -> None:
@@ -59,7 +59,7 @@ def _render_drawn_verdict(current: ActiveModel, drawn: DrawnSignal | None, thres
             "(a whole beat is best): the gaps are filled with straight lines, so a short stroke says little."
         )
         return None
-    result = score_beat(current, drawn.values)
+    result = scored_beat(current, drawn.values)
     render_headline(result, threshold, key="draw_drawn")
     st.caption(f"Your stroke covers {drawn.coverage:.0%} of the {frame_length(drawn)} time steps.")
     return result

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.current_model import active_model
+from ui.current_model import ActiveModel, active_model
 from ui.draw.gallery import render_bulk, render_gallery
 from ui.draw.scoring import render_threshold
 from ui.draw.tabs import render_bend_tab, render_draw_tab
 
 
 def render_draw_page() -> None:
-    """Threshold, then four tabs: draw, bend a test beat, the gallery, and scoring a CSV."""
+    """Which model scores, then the threshold and the four tabs."""
     current = active_model()
     st.caption(f"Scoring with **{current.name}**.")
+    render_draw_panel(current)
+
+
+@st.fragment
+def render_draw_panel(current: ActiveModel) -> None:
+    """Threshold, then four tabs: draw, bend a test beat, the gallery, and scoring a CSV; a slider move, a stroke or
+    a bend reruns only this, not the whole app."""
     threshold = render_threshold(current)
     draw, bend, saved, bulk = st.tabs(
         [

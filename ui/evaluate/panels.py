@@ -22,6 +22,7 @@ from ui.evaluate.charts import (
 )
 from ui.evaluate.controls import render_strategy_buttons, render_threshold_slider
 from ui.evaluate.evaluation import ABNORMAL_CLASSES, OUTCOMES, Evaluation, per_class_recall, sample_table
+from ui.fast_chart import show_chart
 from ui.screen_fit import wrapping_columns
 from ui.threshold_control import log_scale
 
@@ -76,18 +77,18 @@ def render_charts(evaluation: Evaluation, threshold: float, confusion: Confusion
     """Confusion matrix, error histogram, ROC, precision-recall and metrics-by-threshold, all at `threshold`."""
     scale = "log" if log else "linear"  # a new chart per scale: the browser keeps axis state per chart
     left, right = wrapping_columns("panels", "eval_confusion_row", [1, 2])  # on a projector: one chart a line
-    left.plotly_chart(confusion_figure(confusion.tp, confusion.fp, confusion.tn, confusion.fn), key="eval_confusion")
-    right.plotly_chart(
-        outcome_histogram(evaluation.scores, evaluation.y_true, threshold, log_x=log), key=f"eval_histogram_{scale}"
+    show_chart(confusion_figure(confusion.tp, confusion.fp, confusion.tn, confusion.fn), key="eval_confusion", target=left)
+    show_chart(
+        outcome_histogram(evaluation.scores, evaluation.y_true, threshold, log_x=log), key=f"eval_histogram_{scale}", target=right
     )
     roc_col, pr_col, curve_col = wrapping_columns("panels", "eval_curves_row", 3)
     fpr, tpr, auc = evaluation.roc
-    roc_col.plotly_chart(roc_point_figure(fpr, tpr, auc, (confusion.fpr, confusion.recall)), key="eval_roc")
+    show_chart(roc_point_figure(fpr, tpr, auc, (confusion.fpr, confusion.recall)), key="eval_roc", target=roc_col)
     precision, recall, ap = evaluation.pr
-    pr_col.plotly_chart(pr_figure(precision, recall, ap, (confusion.recall, confusion.precision)), key="eval_pr")
+    show_chart(pr_figure(precision, recall, ap, (confusion.recall, confusion.precision)), key="eval_pr", target=pr_col)
     curves = evaluation.curves
     figure = threshold_metrics_figure(curves["threshold"], curves, threshold, log_x=log)
-    curve_col.plotly_chart(figure, key=f"eval_threshold_curves_{scale}")
+    show_chart(figure, key=f"eval_threshold_curves_{scale}", target=curve_col)
 
 
 def render_class_recall(evaluation: Evaluation, threshold: float) -> None:
@@ -130,7 +131,7 @@ def render_inspector(evaluation: Evaluation, threshold: float) -> None:
     beat = int(row["beat"])
     title = f"Beat {beat} · class {row['class']} · score {row['score']:.5f} · {row['outcome']}"
     figure = beat_figure(evaluation.beats[beat], evaluation.reconstructions[beat], title=title, y_label="value (original units)")
-    plot_col.plotly_chart(figure, key="eval_inspected_beat")
+    show_chart(figure, key="eval_inspected_beat", target=plot_col)
     plot_col.caption(
         f"Class {row['class']}: {CLASS_NAMES[int(row['class'])]}. Rank {row['rank']} of {len(evaluation.order)} by score. "
         "Pick a row in the table to inspect another beat."
@@ -164,5 +165,5 @@ def render_gallery(evaluation: Evaluation) -> None:
         titles = [f"#{i + 1} · class {evaluation.classes[b]} · {evaluation.scores[b]:.4f}" for i, b in enumerate(top)]
         cached = (evaluation, size, gallery_figure(evaluation.beats[top], evaluation.reconstructions[top], titles))
         st.session_state[GALLERY_FIGURE_KEY] = cached
-    st.plotly_chart(cached[2], key="eval_gallery")
+    show_chart(cached[2], key="eval_gallery")
     st.caption("Solid: the beat; dashed: its reconstruction; shaded: the error between them. Class 1 is normal.")

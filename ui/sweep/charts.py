@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from anomaly_core.sweeps import ValueSummary
 from anomaly_core.sweeps.params import SweepParameter
-from ui.figures import RECON_COLOR, style_figure
+from ui.figures import RECON_COLOR, house_layout
 
 LINE_COLORS = ("#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#8d99ae")
 
@@ -37,7 +37,7 @@ def metric_curve(
         )  # fmt: skip
         if param.log_axis and numeric:
             fig.update_xaxes(type="log")
-    return style_figure(fig, f"{metric} against {param.label.lower()} (mean ± std over seeds)", param.label, metric)
+    return fig.update_layout(house_layout(f"{metric} against {param.label.lower()} (mean ± std over seeds)", param.label, metric))
 
 
 def metric_heatmap(rows: SweepParameter, columns: SweepParameter, summaries: list[ValueSummary], metric: str) -> go.Figure:
@@ -54,4 +54,4 @@ def metric_heatmap(rows: SweepParameter, columns: SweepParameter, summaries: lis
     )  # fmt: skip
     fig.update_xaxes(type="category")
     fig.update_yaxes(type="category")
-    return style_figure(fig, f"Mean {metric} for each pair of values", columns.label, rows.label)
+    return fig.update_layout(house_layout(f"Mean {metric} for each pair of values", columns.label, rows.label))

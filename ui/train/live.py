@@ -12,14 +12,14 @@ import contextlib
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from anomaly_core import latent_codes, roc_auc, roc_curve, threshold_best_f1
 from anomaly_core.runs import EpochRecord, RunRecord, StoreError
 from anomaly_core.runs.checkpoint import model_from_checkpoint
 from ui.datasets import ecg_split
-from ui.figures import error_histogram, loss_figure, roc_figure
+from ui.fast_chart import show_chart
+from ui.figures import FigureSpec, error_histogram, loss_figure, roc_figure
 from ui.runs import run_service, session_run
 from ui.train.charts import latent_figure, progress_text, project_latent
 
@@ -62,10 +62,10 @@ def draw_loss(charts: RunCharts, key: str) -> None:
     if charts.epochs:
         epochs = [r.epoch for r in charts.epochs]
         figure = loss_figure(epochs, [r.train_loss for r in charts.epochs], [r.val_loss for r in charts.epochs])
-        st.plotly_chart(figure, key=key, config=NO_TOOLBAR)
+        show_chart(figure, key=key, config=NO_TOOLBAR)
 
 
-def _latent(run: RunRecord) -> go.Figure | None:
+def _latent(run: RunRecord) -> FigureSpec | None:
     cached = st.session_state.get(LATENT_KEY)
     if cached and cached[:2] == (run.id, run.epochs):
         return cached[2]
@@ -84,7 +84,7 @@ def draw_latent(run: RunRecord, key: str) -> None:
     """Test beats in the bottleneck of the run's last saved weights, coloured by class."""
     figure = _latent(run)
     if figure is not None:
-        st.plotly_chart(figure, key=key, config=NO_TOOLBAR)
+        show_chart(figure, key=key, config=NO_TOOLBAR)
 
 
 def draw_scores(run: RunRecord, scores: np.ndarray, epoch: int, key: str) -> None:
@@ -94,8 +94,8 @@ def draw_scores(run: RunRecord, scores: np.ndarray, epoch: int, key: str) -> Non
     title = f"Reconstruction error of test beats, epoch {epoch}"
     threshold = threshold_best_f1(y_true, scores)
     left, right = st.columns(2)
-    left.plotly_chart(error_histogram(scores, y_true, threshold, title=title), key=f"{key}_hist", config=NO_TOOLBAR)
-    right.plotly_chart(roc_figure(fpr, tpr, roc_auc(y_true, scores)), key=f"{key}_roc", config=NO_TOOLBAR)
+    show_chart(error_histogram(scores, y_true, threshold, title=title), key=f"{key}_hist", config=NO_TOOLBAR, target=left)
+    show_chart(roc_figure(fpr, tpr, roc_auc(y_true, scores)), key=f"{key}_roc", config=NO_TOOLBAR, target=right)
 
 
 def _queue_progress(run: RunRecord) -> None:

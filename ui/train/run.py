@@ -36,6 +36,7 @@ def _submit(target_epochs: int) -> None:
     if service is None or token is None:
         _notice("Training needs the run store, which could not be opened (see the message at the top).")
         return
+    service.pool.start()  # at once, if the server's warm-up delay has not started the workers yet
     settings = get_settings()
     name = _run_name(settings, len(session_runs()) + 1)
     try:
@@ -53,6 +54,7 @@ def _extend(run: RunRecord, target_epochs: int) -> None:
     if service is None or token is None:
         return
     spec = LabSettings(model=run.spec.model, train=run.spec.train, data=run.spec.data)
+    service.pool.start()
     try:
         run_check(spec, target_epochs - run.epochs).require(confirmed=cost_confirmed(spec))
         service.store.requeue(token, run.id, target_epochs)
