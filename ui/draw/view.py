@@ -8,6 +8,7 @@ from ui.current_model import ActiveModel, active_model
 from ui.draw.gallery import render_bulk, render_gallery
 from ui.draw.scoring import render_threshold
 from ui.draw.tabs import render_bend_tab, render_draw_tab
+from ui.model_guard import guard_model
 
 
 def render_draw_page() -> None:
@@ -21,6 +22,10 @@ def render_draw_page() -> None:
 def render_draw_panel(current: ActiveModel) -> None:
     """Threshold, then four tabs: draw, bend a test beat, the gallery, and scoring a CSV; a slider move, a stroke or
     a bend reruns only this, not the whole app."""
+    guard_model(lambda: _render_panel(current), "the Draw panel")
+
+
+def _render_panel(current: ActiveModel) -> None:
     threshold = render_threshold(current)
     draw, bend, saved, bulk = st.tabs(
         [
