@@ -13,11 +13,12 @@ import numpy as np
 import pytest
 
 from anomaly_core import DataConfig, ModelConfig, TrainConfig
+from anomaly_core.cost import RunSizes, RunTooCostly
 from anomaly_core.runs import RunSettings, RunSpec, SQLiteRunStore
 from anomaly_core.runs.pool import WorkerPool
 from anomaly_core.sweeps import READY_SWEEPS, SweepPlan, summarize_by, sweep_rows
 from anomaly_core.sweeps.results import table_csv
-from anomaly_core.sweeps.service import start_sweep, wait_for_sweep
+from anomaly_core.sweeps.service import check_costs, start_sweep, wait_for_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = RunSpec(ModelConfig(encoder_hidden=(32,), latent_size=8), TrainConfig(epochs=10, device="cpu"), DataConfig())
@@ -105,6 +106,24 @@ def test_the_cli_sweep_prints_the_table_and_writes_csv(tmp_path: Path) -> None:
         ("2", "0", "finished"), ("2", "1", "finished"), ("8", "0", "finished"), ("8", "1", "finished")
     ]  # fmt: skip
     assert all(0.5 < float(line["auc"]) <= 1 for line in lines)
+
+
+def test_a_sweep_with_a_run_over_the_cost_limits_is_refused_before_it_starts(default_split) -> None:
+    heavy = RunSpec(ModelConfig(family="lstm", lstm_hidden=256, lstm_layers=3, lstm_chunk=1), BASE.train, BASE.data)
+    sizes = RunSizes.of(default_split)
+    with pytest.raises(RunTooCostly, match=r"Bottleneck size 2 .*is too costly for a sweep: One batch would take"):
+        check_costs(SweepPlan.from_text(heavy, {"latent_size": "2, 4"}, 1), lambda data: sizes)
+    check_costs(SweepPlan.from_text(BASE, {"latent_size": "2, 4"}, 2), lambda data: sizes)  # the usual sweep fits
+
+
+def test_the_cli_refuses_a_too_costly_sweep_before_training(tmp_path: Path) -> None:
+    config = tmp_path / "heavy.json"
+    config.write_text('{"model": {"family": "lstm", "lstm_hidden": 256, "lstm_layers": 3, "lstm_chunk": 1}}')
+    options = ["--config", str(config), "--param", "latent_size=2,4", "--out", str(tmp_path / "sweep.csv")]
+    result = subprocess.run([sys.executable, "-m", "anomaly_core", "sweep", *options], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "too costly for a sweep" in result.stderr
+    assert not (tmp_path / "sweep.csv").exists()
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..cost import RunSizes
+from ..data import load_ecg5000, make_split
 from ..output_paths import check_output_file, write_text_creating_folders
 from ..runs.pool import WorkerPool
 from ..runs.records import RunSpec
@@ -17,7 +19,7 @@ from ..runs.settings import RunSettings
 from ..runs.store import RunStore, open_store
 from .plan import MAX_SEEDS, SweepPlan
 from .results import SweepRow, progress, sweep_rows, table, table_csv
-from .service import backend_of, start_sweep, sweep_settled
+from .service import backend_of, check_costs, start_sweep, sweep_settled
 
 BAR_WIDTH = 30
 MAX_WORKERS = 64  # local training processes one sweep may start
@@ -87,6 +89,8 @@ def _print_table(plan: SweepPlan, rows: list[SweepRow]) -> None:
 def run_sweep(args: argparse.Namespace, base: RunSpec) -> int:
     """Train the sweep in a throwaway run store with its own workers (or the configured Ray cluster)."""
     plan = plan_from_args(args, base)
+    data = load_ecg5000()
+    check_costs(plan, lambda cfg: RunSizes.of(make_split(data, cfg)))  # the Train page's cost limits, for every run
     if args.out:
         check_output_file(args.out, "--out")  # before training: a bad path never loses a finished sweep
     with tempfile.TemporaryDirectory(prefix="anomaly-lab-sweep-") as folder:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
+from ..config import DataConfig
+from ..cost import RunSizes, RunTooCostly, check_run_cost
 from ..runs.records import Backend, RunRecord, SweepRecord
 from ..runs.settings import RunSettings
 from ..runs.store import RunStore
@@ -23,6 +26,16 @@ def check_fits(plan: SweepPlan, settings: RunSettings) -> None:
     this server lets one session train at a time."""
     plan.runs()
     check_sweep_size(plan.size, settings)
+
+
+def check_costs(plan: SweepPlan, sizes_of: Callable[[DataConfig], RunSizes]) -> None:
+    """RunTooCostly (a ValueError) naming the first run over the Train page's cost limits and what to change; a
+    sweep asks nobody to confirm, so a run that would need confirming is refused too."""
+    for name, spec in plan.runs():
+        check = check_run_cost(spec.model, spec.train, sizes_of(spec.data))
+        problem = check.refused or check.confirm
+        if problem is not None:
+            raise RunTooCostly(f"{name} is too costly for a sweep: {problem}")
 
 
 def start_sweep(store: RunStore, settings: RunSettings, token: str, plan: SweepPlan) -> SweepRecord:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from anomaly_core.cost import RunSizes
 from anomaly_core.runs import RunSpec
 from anomaly_core.sweeps import MAX_SEEDS, PARAMETERS, READY_SWEEPS, SweepPlan
-from anomaly_core.sweeps.service import check_fits
+from anomaly_core.sweeps.service import check_costs, check_fits
+from ui.datasets import ecg_split
 from ui.runs import run_service, session_runs
 from ui.settings import get_settings
 
@@ -54,6 +56,7 @@ def plan_from_state(base: RunSpec) -> SweepPlan:
         plan.runs()  # every value must suit the base settings (e.g. the family)
     else:
         check_fits(plan, service.settings)  # and the server's limit of sweep runs per session
+    check_costs(plan, lambda data: RunSizes.of(ecg_split(data)))  # the Train page's cost limits, for every run
     return plan
 
 
