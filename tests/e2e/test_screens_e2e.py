@@ -17,7 +17,7 @@ from harness.screens import SCREENS, Screen, beat_points, new_screen_page, strok
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ("", "data", "train", "evaluate", "draw", "compare", "teacher")
+PAGES = ("", "data", "train", "evaluate", "draw", "compare", "sweep", "teacher")
 SHOTS = ROOT / "docs" / "screens"
 # axe rules set aside, each explained in the README's accessibility note (none today beyond disabled widgets' labels).
 KNOWN_AXE: dict[str, str] = {}
