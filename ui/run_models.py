@@ -13,7 +13,7 @@ from ui.current_model import ActiveModel, make_active_model, remember_trained_mo
 from ui.datasets import ecg_split
 from ui.runs import run_service, session_runs, session_token
 
-CURRENT_RUN_KEY = "current_run"  # the id of the stored run that is the current model (None: ready or uploaded model)
+CURRENT_RUN_KEY = "current_run"  # the stored run that is the current model (None: the ready model, or an upload without a store)
 MODEL_CACHE_KEY = "run_models"  # run id → the ActiveModel built from its checkpoint at some epoch
 
 
