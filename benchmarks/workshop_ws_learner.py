@@ -18,7 +18,7 @@ from typing import Any
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from workshop_learner import TRAINED_TEXT, Classroom, LearnerPlan, LearnerResult
+from workshop_learner import TRAINED_TEXT, Classroom, LearnerPlan, LearnerResult, take_turn
 
 TRAIN_LABEL = "Train"
 SLIDER_PREFIX = "Threshold"  # the Evaluate slider's label starts so, linear or log scale
@@ -164,28 +164,23 @@ def _slider(client: StreamlitClient) -> Any:
 
 async def open_and_train(client: StreamlitClient, plan: LearnerPlan, room: Classroom, result: LearnerResult) -> None:
     """Open Train, wait for the whole class, click Train and wait for the trained line."""
-    await asyncio.sleep(plan.open_delay_s)
-    started = time.perf_counter()
-    try:
+    trained = re.compile(TRAINED_TEXT)
+
+    async def open_train() -> None:
         await client.open("train")
         await client.wait_for(lambda: not client.running and TRAIN_LABEL in client.buttons, plan.page_timeout_s)
-        result.opened_s = time.perf_counter() - started
-    finally:
-        room.arrived()
-    await room.go.wait()
-    await asyncio.sleep(plan.click_jitter_s)
-    room.training.add(result.index)
-    trained = re.compile(TRAINED_TEXT)
-    try:
+
+    async def train() -> float:
         client.forget_texts()
         clicked = time.perf_counter()
-        await client.rerun(widget=_widget(client.buttons[TRAIN_LABEL], trigger_value=True))
-        await client.wait_for(lambda: any(trained.search(t) for t in client.texts), plan.train_timeout_s)
-        result.train_s = time.perf_counter() - clicked
-    except TimeoutError:
-        raise RuntimeError(f"not trained; last texts: {' | '.join(client.texts[-3:])[:300]!r}") from None
-    finally:
-        room.training.discard(result.index)
+        try:
+            await client.rerun(widget=_widget(client.buttons[TRAIN_LABEL], trigger_value=True))
+            await client.wait_for(lambda: any(trained.search(t) for t in client.texts), plan.train_timeout_s)
+        except TimeoutError:
+            raise RuntimeError(f"not trained; last texts: {' | '.join(client.texts[-3:])[:300]!r}") from None
+        return time.perf_counter() - clicked
+
+    await take_turn(plan, room, result, open_train, train)
 
 
 async def press_once(client: StreamlitClient, plan: LearnerPlan, room: Classroom, result: LearnerResult) -> None:
