@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 REPLICAS ?= 3
 WORKSHOP_PORT ?= 8500
+WORKSHOP_HOST ?= 127.0.0.1
 
 .PHONY: run test browser lint bench model workshop workshop-status workshop-stop
 
@@ -19,10 +20,15 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.app-installed
 
+# The Ray backend for sweeps (optional for the app, needed by the Ray tests), pinned with the app's requirements.
+$(VENV)/.cluster-installed: requirements.txt requirements-cluster.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-cluster.txt
+	touch $@
+
 run: $(VENV)/.app-installed
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
-test: $(VENV)/.dev-installed browser
+test: $(VENV)/.dev-installed $(VENV)/.cluster-installed browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy anomaly_core ui
 	$(BIN)/python -m pytest
@@ -53,7 +59,7 @@ model: $(VENV)/.app-installed
 # A local workshop stack (README "Running it for a workshop"): PostgreSQL, REPLICAS app servers, nginx on
 # 127.0.0.1:$(WORKSHOP_PORT); every process is recorded in .workshop/stack.json and stopped by PID.
 workshop: $(VENV)/.app-installed
-	$(BIN)/python -m deploy.workshop start --replicas $(REPLICAS) --port $(WORKSHOP_PORT)
+	$(BIN)/python -m deploy.workshop start --replicas $(REPLICAS) --port $(WORKSHOP_PORT) --host $(WORKSHOP_HOST)
 
 workshop-status:
 	$(BIN)/python -m deploy.workshop status

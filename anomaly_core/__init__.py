@@ -2,7 +2,7 @@
 
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
 from .csv_dataset import CsvDataset, csv_digest, read_dataset_csv
-from .data import CLASS_NAMES, NORMAL_CLASS, SHORT_CLASS_NAMES, EcgData, EcgSplit, MinMaxScaler, load_ecg5000, make_split
+from .data import CLASS_NAMES, NORMAL_CLASS, SHORT_CLASS_NAMES, EcgData, EcgSplit, load_ecg5000, make_split
 from .datasets import DATASET_TITLES, DEFAULT_DATASET, Dataset, dataset_split, describe_dataset, fit_model_to_length, load_dataset
 from .drawing import (
     BeatEdits,
@@ -41,11 +41,13 @@ from .persistence import (
     save_model,
     trained_info,
 )
+from .scalers import SCALINGS, FeatureMinMaxScaler, MinMaxScaler, Scaler, fit_scaler
 from .scoring import (
     DEFAULT_THRESHOLD_STRATEGY,
     THRESHOLD_STRATEGIES,
     ThresholdStrategy,
     anomaly_scores,
+    attach_scaler,
     latent_codes,
     per_step_errors,
     reconstruct,
@@ -55,7 +57,7 @@ from .scoring import (
     threshold_percentile,
     threshold_youden,
 )
-from .signals import SignalTable, check_signals, read_signals_csv
+from .signals import SignalsError, SignalTable, check_signals, read_signals_csv
 from .train import EpochResult, Trainer, TrainingDiverged, available_device, configure_threads, describe_devices
 
 __all__ = [
@@ -70,7 +72,11 @@ __all__ = [
     "EcgData",
     "EcgSplit",
     "EpochResult",
+    "FeatureMinMaxScaler",
     "MinMaxScaler",
+    "SCALINGS",
+    "Scaler",
+    "fit_scaler",
     "ModelConfig",
     "ModelFileError",
     "ModelInfo",
@@ -84,6 +90,7 @@ __all__ = [
     "Trainer",
     "TrainingDiverged",
     "anomaly_scores",
+    "attach_scaler",
     "available_device",
     "average_precision",
     "build_model",
@@ -114,6 +121,7 @@ __all__ = [
     "threshold_percentile",
     "threshold_youden",
     "SignalTable",
+    "SignalsError",
     "check_signals",
     "read_signals_csv",
     "verdict",

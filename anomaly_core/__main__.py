@@ -1,4 +1,4 @@
-"""Command line: `python -m anomaly_core train|score|export|serve`. Bad input: one line on stderr, exit code 2."""
+"""Command line: `python -m anomaly_core train|score|export|serve|runs|sweep`. Bad input: one line on stderr, exit 2."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from typing import NoReturn
 
 import numpy as np
 
-from .bounded_json import JsonInputError, loads_bounded
 from .config import BEAT_LENGTH, DATASETS, DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
+from .config_file import ConfigFileError, configs_from_json
+from .cost import RunSizes, check_run_cost
 from .csv_dataset import csv_digest
 from .datasets import dataset_split, describe_dataset, fit_model_to_length
 from .metrics import flag_anomalies, summarize_if_labelled, verdict
@@ -21,12 +22,11 @@ from .model import build_model
 from .output_paths import check_output_file, write_text_creating_folders
 from .persistence import load_model, model_file_path, save_model, trained_info
 from .runs.cli import add_runs_parser, run_runs
-from .runs.records import StoreError
+from .runs.records import RunSpec, StoreError
 from .scoring import anomaly_scores
 from .signals import read_signals_csv
+from .sweeps.cli import add_sweep_parser, run_sweep
 from .train import Trainer, TrainingDiverged, configure_threads
-
-MAX_CONFIG_BYTES = 64 * 1024  # a full config is under 2 kB
 
 
 class UsageError(Exception):
@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=int, help="override the config's number of epochs")
     train.add_argument("--seed", type=int, help="seed for the split, the weights and training")
     train.add_argument("--quiet", action="store_true", help="print only the final summary")
+    train.add_argument("--allow-long", action="store_true", help="train even when the estimate is over 5 minutes")
     score = commands.add_parser("score", help="score the beats of a CSV file with a saved model")
     score.add_argument("--model", type=Path, required=True, help="model folder or .safetensors file")
     score.add_argument("--csv", type=Path, required=True, help="one beat per row (the model's input length), optional labels")
@@ -57,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--out", type=Path, help="write scores and verdicts to this CSV instead of printing")
     _add_export_and_serve(commands)
     add_runs_parser(commands)
+    add_sweep_parser(commands)
     return parser
 
 
@@ -64,18 +66,13 @@ def _read_configs(path: Path | None) -> tuple[ModelConfig, TrainConfig, DataConf
     if path is None:
         return ModelConfig(), TrainConfig(), DataConfig()
     try:
-        values = loads_bounded(path.read_bytes(), what=str(path), max_bytes=MAX_CONFIG_BYTES)
+        raw = path.read_bytes()
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror}") from None
-    except JsonInputError as error:
+    try:
+        return configs_from_json(raw, what=str(path))
+    except ConfigFileError as error:
         raise UsageError(f"--config: {error}") from None
-    if not isinstance(values, dict) or set(values) - {"model", "train", "data"}:
-        raise UsageError(f"{path} must be a JSON object with only the keys model, train and data")
-    return (
-        config_from_dict(ModelConfig, values.get("model", {})),
-        config_from_dict(TrainConfig, values.get("train", {})),
-        config_from_dict(DataConfig, values.get("data", {})),
-    )
 
 
 def _with_overrides(args: argparse.Namespace) -> tuple[ModelConfig, TrainConfig, DataConfig]:
@@ -95,6 +92,11 @@ def run_train(args: argparse.Namespace) -> int:
     created = check_output_file(target, "--out")  # before training: a bad path never loses a finished model
     model_cfg, data_cfg, upload = _for_dataset(args, model_cfg, data_cfg)
     split = dataset_split(data_cfg, upload)
+    check = check_run_cost(model_cfg, train_cfg, RunSizes.of(split))
+    if check.refused is not None:
+        raise UsageError(check.refused)
+    if check.confirm is not None and not args.allow_long:
+        raise UsageError(f"{check.confirm} Or pass --allow-long to train it anyway.")
     trainer = Trainer(build_model(model_cfg, train_cfg.seed), split, train_cfg)
     if trainer.device_notice:
         print(trainer.device_notice, file=sys.stderr)
@@ -248,7 +250,15 @@ def _check_can_listen(host: str, port: int) -> None:
         raise UsageError(f"--host/--port: cannot listen on {host}:{port} ({error.strerror or error}); choose another") from None
 
 
-_COMMANDS = {"train": run_train, "score": run_score, "export": run_export, "serve": run_serve, "runs": run_runs}
+def run_sweep_command(args: argparse.Namespace) -> int:
+    """Train a grid of settings × seeds (see anomaly_core.sweeps.cli)."""
+    return run_sweep(args, RunSpec(*_read_configs(args.config)))
+
+
+_COMMANDS = {
+    "train": run_train, "score": run_score, "export": run_export, "serve": run_serve, "runs": run_runs,
+    "sweep": run_sweep_command,
+}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

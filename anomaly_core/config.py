@@ -19,6 +19,8 @@ LOSSES = ("mse", "mae", "msle")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 DATASETS = ("ecg5000", "ecg200", "ecgfivedays", "digits", "long_signal", "csv")  # the registry: anomaly_core.datasets
 SIGNAL_ANOMALIES = ("spike", "level_shift", "flat", "frequency", "noise_burst")  # kinds injected into the long signal
+SCALINGS = ("per_feature", "global")  # per_feature: one min/max per time step; global: one min/max for every value
+DEFAULT_SCALING = "per_feature"  # chosen over 5 splits x 5 seeds by benchmarks/bench_models.py --grid
 
 # Outer bounds of every config; the Train page's widgets and the link codec use the same or narrower ranges.
 BEAT_LENGTH = 140  # values per ECG5000 beat: the default dataset's input length (others: anomaly_core.datasets)
@@ -74,6 +76,7 @@ class DataConfig:
     val_fraction: float = 0.1  # normal beats held out for validation, relative to training normals
     test_pool_fraction: float = 0.2
     seed: int = 0
+    scaling: str = DEFAULT_SCALING  # how beats are scaled to [0, 1], fitted on the training rows (one of SCALINGS)
 
     def __post_init__(self) -> None:
         for name in ("train_size", "test_size"):
@@ -83,6 +86,7 @@ class DataConfig:
         _require(0.0 < self.val_fraction <= 0.5, "val_fraction", "choose a fraction above 0 and at most 0.5")
         _require(0.05 <= self.test_pool_fraction <= 0.8, "test_pool_fraction", "choose between 0.05 and 0.8")
         _require_int(self.seed, "seed", 0, MAX_SEED)
+        _require_choice(self.scaling, "scaling", SCALINGS)
         self._check_dataset_options()
 
     def _check_dataset_options(self) -> None:
@@ -244,7 +248,7 @@ def config_from_dict(cls: type[C], values: dict[str, Any]) -> C:
     cleaned: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
     try:
         return cls(**cleaned)
-    except TypeError as error:  # e.g. a string where a number belongs, compared with <
+    except (TypeError, OverflowError) as error:  # a string where a number belongs; an integer too big for a float
         raise ValueError(f"{cls.__name__}: {error}") from None
 
 
@@ -272,6 +276,13 @@ def _check_json_types(cls: type, values: dict[str, Any]) -> None:
         value = values.get(field.name)
         if kind is not None and value is not None and not kind[0](value):
             raise ValueError(f"{cls.__name__}.{field.name}: must be {kind[1]}, got {str(value)[:30]!r}")
+
+
+def saved_data_config(values: dict[str, Any]) -> DataConfig:
+    """A DataConfig read back from a model file or a stored run: older ones, written before `scaling`, were global."""
+    if not isinstance(values, dict):
+        raise ValueError(f"DataConfig: expected a JSON object, got {type(values).__name__}")
+    return config_from_dict(DataConfig, {"scaling": "global"} | values)
 
 
 def config_to_dict(config: DataConfig | ModelConfig | TrainConfig) -> dict[str, Any]:

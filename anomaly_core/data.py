@@ -1,4 +1,4 @@
-"""Load the real ECG5000 beats, split them seeded and stratified, and scale them to [0, 1]."""
+"""Load the real ECG5000 beats, split them seeded and stratified, and scale them to [0, 1] (per time step by default)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .config import DataConfig
+from .scalers import Scaler, fit_scaler
 
 NORMAL_CLASS = 1
 CLASS_NAMES = {
@@ -46,30 +47,6 @@ def load_ecg5000() -> EcgData:
 
 
 @dataclass(frozen=True)
-class MinMaxScaler:
-    """One global min and max, fitted on training rows, mapping them to [0, 1]."""
-
-    minimum: float
-    maximum: float
-
-    @classmethod
-    def fit(cls, rows: np.ndarray) -> MinMaxScaler:
-        """Fit on training rows only."""
-        low, high = float(np.min(rows)), float(np.max(rows))
-        if not high > low:
-            raise ValueError("cannot scale rows whose values are all equal")
-        return cls(low, high)
-
-    def transform(self, rows: np.ndarray) -> np.ndarray:
-        """Original units to the model's [0, 1] units (values outside the fit range pass through)."""
-        return ((np.asarray(rows, dtype=np.float32) - self.minimum) / (self.maximum - self.minimum)).astype(np.float32)
-
-    def inverse(self, rows: np.ndarray) -> np.ndarray:
-        """The model's units back to original units."""
-        return (np.asarray(rows, dtype=np.float32) * (self.maximum - self.minimum) + self.minimum).astype(np.float32)
-
-
-@dataclass(frozen=True)
 class EcgSplit:
     """Scaled beats for training, validation (normal only) and test, with their classes."""
 
@@ -78,7 +55,7 @@ class EcgSplit:
     x_val: np.ndarray
     x_test: np.ndarray
     classes_test: np.ndarray
-    scaler: MinMaxScaler
+    scaler: Scaler
     config: DataConfig
     normal_classes: tuple[int, ...] = (NORMAL_CLASS,)  # the labels that count as normal in this dataset
 
@@ -140,7 +117,7 @@ def _training_counts(cfg: DataConfig, normals: int, abnormals: int) -> tuple[int
 
 
 def make_split(data: EcgData, cfg: DataConfig, normal_classes: tuple[int, ...] = (NORMAL_CLASS,)) -> EcgSplit:
-    """Seeded stratified split; the scaler is fitted on the training rows only."""
+    """Seeded stratified split; the scaler (`cfg.scaling`) is fitted on the training rows only."""
     rng = np.random.default_rng(cfg.seed)
     is_normal = np.isin(data.classes, normal_classes)
     test_pool, train_pool = _partition(data.classes, cfg.test_pool_fraction, rng)
@@ -160,7 +137,7 @@ def make_split(data: EcgData, cfg: DataConfig, normal_classes: tuple[int, ...] =
     val_idx = normal_pool[n_normal : n_normal + n_val]
     abnormal_idx = _sample_stratified(abnormal_pool, data.classes, n_abnormal, rng) if n_abnormal else abnormal_pool[:0]
     train_idx = rng.permutation(np.concatenate([normal_pool[:n_normal], abnormal_idx]))
-    scaler = MinMaxScaler.fit(data.signals[train_idx])
+    scaler = fit_scaler(cfg.scaling, data.signals[train_idx])
     return EcgSplit(
         x_train=scaler.transform(data.signals[train_idx]),
         classes_train=data.classes[train_idx],

@@ -16,8 +16,9 @@ import pandas as pd
 
 from .config import BEAT_LENGTH, DataConfig, ModelConfig
 from .csv_dataset import read_dataset_csv
-from .data import CLASS_NAMES, SHORT_CLASS_NAMES, EcgData, EcgSplit, MinMaxScaler, load_ecg5000, make_split
+from .data import CLASS_NAMES, SHORT_CLASS_NAMES, EcgData, EcgSplit, load_ecg5000, make_split
 from .long_signal import KIND_LABELS, KIND_NAMES, SERIES_LENGTH, WINDOW, long_signal_split, make_long_signal
+from .scalers import fit_scaler
 
 DEFAULT_DATASET = "ecg5000"
 DEFAULT_DIGIT = 0
@@ -187,7 +188,7 @@ def unlabelled_split(data: EcgData, cfg: DataConfig) -> EcgSplit:
     test, rest = order[: min(n_test, cfg.test_size or n_test)], order[n_test:]
     n_val = max(1, int(round(cfg.val_fraction * len(rest) / (1 + cfg.val_fraction))))
     train = rest[n_val:][: cfg.train_size]
-    scaler = MinMaxScaler.fit(data.signals[train])
+    scaler = fit_scaler(cfg.scaling, data.signals[train])
     zeros = np.zeros(len(data.signals), np.int64)
     return EcgSplit(
         x_train=scaler.transform(data.signals[train]), classes_train=zeros[train],

@@ -14,10 +14,11 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .config import MIN_INPUT_LENGTH, DataConfig, ModelConfig, TrainConfig
-from .data import EcgSplit, MinMaxScaler
+from .config import DEFAULT_SCALING, MIN_INPUT_LENGTH, DataConfig, ModelConfig, TrainConfig
+from .data import EcgSplit
 from .model import build_model
 from .persistence import ModelInfo, SavedModel, load_model, save_model
+from .scalers import fit_scaler
 from .scoring import anomaly_scores, threshold_mean_std
 from .train import Trainer
 
@@ -35,6 +36,7 @@ class AnomalyDetector(BaseEstimator):
         encoder_hidden: tuple[int, ...] = (64, 32),
         latent_size: int = 16,
         score_smoothing: int = 5,
+        scaling: str = DEFAULT_SCALING,
         input_noise: float = 0.0,
         epochs: int = 40,
         batch_size: int = 128,
@@ -48,6 +50,7 @@ class AnomalyDetector(BaseEstimator):
         self.encoder_hidden = encoder_hidden
         self.latent_size = latent_size
         self.score_smoothing = score_smoothing
+        self.scaling = scaling
         self.input_noise = input_noise
         self.epochs = epochs
         self.batch_size = batch_size
@@ -86,9 +89,10 @@ class AnomalyDetector(BaseEstimator):
         """Train on the rows of X (normal beats, original units); y is ignored."""
         rows = self._rows(X, reset=True)
         model_cfg, train_cfg = self._configs(rows.shape[1], len(rows))
-        scaler = MinMaxScaler.fit(rows)
+        scaler = fit_scaler(self.scaling, rows)
         scaled = scaler.transform(rows)
-        split = EcgSplit(scaled, np.ones(len(rows), np.int64), scaled, scaled[:0], np.ones(0, np.int64), scaler, DataConfig())
+        data = DataConfig(scaling=self.scaling)
+        split = EcgSplit(scaled, np.ones(len(rows), np.int64), scaled, scaled[:0], np.ones(0, np.int64), scaler, data)
         trainer = Trainer(build_model(model_cfg, train_cfg.seed), split, train_cfg)
         for _ in trainer.fit():
             pass
@@ -124,6 +128,7 @@ class AnomalyDetector(BaseEstimator):
         settings: dict[str, Any] = {
             "family": config.family, "encoder_hidden": tuple(config.encoder_hidden), "latent_size": config.latent_size,
             "score_smoothing": config.score_smoothing, "input_noise": config.input_noise, "loss": info.score_error,
+            "scaling": saved.scaler.kind,
         }  # fmt: skip
         if info.train is not None:
             train = info.train

@@ -8,7 +8,7 @@ import numpy as np
 
 from .export import INPUT_NAME, onnx_bytes, score_kind
 from .persistence import SavedModel
-from .scoring import anomaly_scores
+from .scoring import anomaly_scores, attach_scaler
 
 ENGINES = ("onnx", "torch")
 
@@ -28,6 +28,7 @@ class TorchScorer:
 
     def __init__(self, saved: SavedModel) -> None:
         self.saved, self.kind = saved, score_kind(saved)
+        attach_scaler(saved.model, saved.scaler)
 
     def __call__(self, beats: np.ndarray) -> np.ndarray:
         """(n, length) raw beats -> (n,) scores."""

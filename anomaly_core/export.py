@@ -14,10 +14,10 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .data import MinMaxScaler
 from .model import Autoencoder
 from .persistence import SavedModel
-from .scoring import beat_scores
+from .scalers import Scaler
+from .scoring import attach_scaler, beat_scores
 
 INPUT_NAME = "beats"
 OUTPUT_NAME = "scores"
@@ -28,14 +28,18 @@ _EXAMPLE_BATCH = 4  # any size above 1: a batch of 1 would be specialised into t
 class ScoringGraph(nn.Module):
     """Raw beats (batch, length) -> scores (batch,): scale, reconstruct, error, smooth, average (VAE: + KL)."""
 
-    def __init__(self, model: Autoencoder, scaler: MinMaxScaler, kind: str) -> None:
+    def __init__(self, model: Autoencoder, scaler: Scaler, kind: str) -> None:
         super().__init__()
-        self.model, self.kind = model.eval(), kind
-        self.minimum, self.span = scaler.minimum, scaler.maximum - scaler.minimum
+        self.model, self.kind = attach_scaler(model, scaler).eval(), kind
+        offset, span = scaler.offset_span()  # scalars (global) or rows (length,) (per time step)
+        self.offset: torch.Tensor
+        self.span: torch.Tensor
+        self.register_buffer("offset", torch.as_tensor(offset, dtype=torch.float32))
+        self.register_buffer("span", torch.as_tensor(span, dtype=torch.float32))
 
     def forward(self, beats: torch.Tensor) -> torch.Tensor:
         """(batch, length) in original units -> (batch,) anomaly scores."""
-        return beat_scores(self.model, (beats - self.minimum) / self.span, self.kind)
+        return beat_scores(self.model, (beats - self.offset) / self.span, self.kind)
 
 
 def score_kind(saved: SavedModel) -> str:
@@ -44,13 +48,14 @@ def score_kind(saved: SavedModel) -> str:
 
 
 def onnx_metadata(saved: SavedModel) -> dict[str, str]:
-    """What travels beside the graph: format, family, input length, error kind, smoothing, threshold."""
+    """What travels beside the graph: format, family, input length, error kind, smoothing, scaling, threshold."""
     meta = {
         "format": ONNX_FORMAT,
         "family": saved.config.family,
         "input_length": str(saved.config.input_length),
         "error_kind": score_kind(saved),
         "score_smoothing": str(saved.config.score_smoothing),
+        "scaling": saved.scaler.kind,
         "input": f"{INPUT_NAME}: float32 (batch, {saved.config.input_length}) raw beats, as in ECG5000",
         "output": f"{OUTPUT_NAME}: float32 (batch,) anomaly scores; score >= threshold is an anomaly",
     }

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import SIGNAL_ANOMALIES, DataConfig
-from .data import EcgSplit, MinMaxScaler
+from .data import EcgSplit
+from .scalers import fit_scaler
 
 SERIES_LENGTH = 4000
 WINDOW = 64  # values per window: the model's input length on this dataset
@@ -127,7 +128,7 @@ def long_signal_split(cfg: DataConfig) -> EcgSplit:
     train, val = windows[:-n_val], windows[-n_val:]
     if cfg.train_size is not None:
         train = train[np.linspace(0, len(train) - 1, min(cfg.train_size, len(train))).astype(int)]
-    scaler = MinMaxScaler.fit(train)
+    scaler = fit_scaler(cfg.scaling, train)
     return EcgSplit(
         x_train=scaler.transform(train),
         classes_train=np.zeros(len(train), np.int64),

@@ -46,6 +46,8 @@ class Autoencoder(nn.Module):
         super().__init__()
         self.config = cfg
         self.generator: torch.Generator | None = None
+        self.score_weights: torch.Tensor | None
+        self.register_buffer("score_weights", None, persistent=False)  # set from the scaler: see scoring.attach_scaler
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """(batch, length) -> (batch, latent)"""

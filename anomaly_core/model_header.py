@@ -11,7 +11,8 @@ from typing import Any
 
 from .bounded_json import JsonInputError, loads_bounded
 
-FORMAT = "anomaly-lab/1"
+FORMAT = "anomaly-lab/2"  # 2: the scaler may be per time step (its rows as tensors); 1: one global min/max
+READABLE_FORMATS = ("anomaly-lab/1", FORMAT)
 MAX_HEADER_BYTES = 1024 * 1024  # our headers are about 2 kB; a large model's tensor list stays far below this
 MAX_METADATA_BYTES = 64 * 1024
 
@@ -37,7 +38,7 @@ def read_metadata(data: bytes) -> dict[str, Any]:
     meta = _json(text, "its metadata", MAX_METADATA_BYTES)
     if not isinstance(meta, dict):
         raise ModelFileError(f"not an Anomaly Lab model file: its metadata is {_kind(meta)}, not a JSON object")
-    if meta.get("format") != FORMAT:
+    if meta.get("format") not in READABLE_FORMATS:
         raise ModelFileError(_format_problem(meta.get("format")))
     _check_sections(meta)
     return meta
@@ -59,15 +60,20 @@ def _format_problem(found: object) -> str:
 
 
 def _check_sections(meta: dict[str, Any]) -> None:
-    """config, scaler and info are JSON objects; the scaler holds two finite numbers, minimum below maximum."""
+    """config, scaler and info are JSON objects; a global scaler holds two finite numbers, minimum below maximum."""
     for name in ("config", "scaler", "info"):
         value = meta.get(name, {})
         if not isinstance(value, dict):
             raise ModelFileError(f"its metadata entry '{name}' must be a JSON object, not {_kind(value)}")
     scaler = meta.get("scaler", {})
+    kind = scaler.get("kind", "global")
+    if kind == "per_feature":
+        if set(scaler) != {"kind"}:
+            raise ModelFileError("its per-step scaler keeps its values in two tensors, not in the metadata")
+        return
     low, high = scaler.get("minimum"), scaler.get("maximum")
-    if not (is_number(low) and is_number(high) and low < high):
-        raise ModelFileError("its scaler must hold two finite numbers 'minimum' < 'maximum'")
+    if kind != "global" or not (is_number(low) and is_number(high) and low < high):
+        raise ModelFileError("its scaler must be per_feature, or global with two finite numbers 'minimum' < 'maximum'")
 
 
 def is_number(value: object) -> bool:

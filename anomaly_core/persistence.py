@@ -1,5 +1,7 @@
 """Save and load a model as one safetensors file: weights plus config, scaler and info as JSON metadata.
 
+A per-step scaler keeps its two rows as tensors beside the weights (`SCALER_TENSORS`).
+
 Nothing is ever unpickled: a file that is not exactly what we wrote is refused with ModelFileError.
 """
 
@@ -17,12 +19,13 @@ from safetensors import SafetensorError
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
-from .config import LOSSES, DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
-from .data import EcgSplit, MinMaxScaler
+from .config import LOSSES, DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict, saved_data_config
+from .data import EcgSplit
 from .metrics import summarize_if_labelled
 from .model import Autoencoder, build_model
 from .model_header import FORMAT, ModelFileError, check_info_types, read_metadata
-from .scoring import anomaly_scores, suggested_threshold
+from .scalers import SCALER_TENSORS, Scaler, scaler_from_file, scaler_to_file
+from .scoring import anomaly_scores, attach_scaler, suggested_threshold
 from .train import Trainer
 
 MODEL_FILENAME = "model.safetensors"
@@ -75,7 +78,7 @@ def info_from_dict(values: dict[str, Any]) -> ModelInfo:
     floats = {name: float(values[name]) for name in _FLOATS if values.get(name) is not None}
     return ModelInfo(
         score_error=values.get("score_error", train_values.get("loss", "mse")),
-        data=config_from_dict(DataConfig, values.get("data", {})),
+        data=saved_data_config(values.get("data", {})),
         train=train,
         epochs=values.get("epochs", 0),
         steps=int(values.get("steps", 0)),
@@ -89,7 +92,7 @@ class SavedModel:
 
     model: Autoencoder
     config: ModelConfig
-    scaler: MinMaxScaler
+    scaler: Scaler
     info: ModelInfo = field(default_factory=ModelInfo)
 
 
@@ -115,15 +118,17 @@ def _known(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
-def model_to_bytes(model: Autoencoder, scaler: MinMaxScaler, info: ModelInfo | None = None) -> bytes:
-    """Serialise weights and metadata to safetensors bytes."""
+def model_to_bytes(model: Autoencoder, scaler: Scaler, info: ModelInfo | None = None) -> bytes:
+    """Serialise weights, the scaler and metadata to safetensors bytes."""
+    scaler_meta, scaler_rows = scaler_to_file(scaler)
     meta = {
         "format": FORMAT,
         "config": config_to_dict(model.config),
-        "scaler": {"minimum": scaler.minimum, "maximum": scaler.maximum},
+        "scaler": scaler_meta,
         "info": info_to_dict(info or ModelInfo()),
     }
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    tensors |= {name: torch.from_numpy(np.ascontiguousarray(row)) for name, row in scaler_rows.items()}
     return save_tensors(tensors, metadata={"anomaly_lab": json.dumps(meta)})
 
 
@@ -134,9 +139,9 @@ def model_from_bytes(data: bytes, *, expected_length: int | None = None) -> Save
     meta = read_metadata(data)
     try:
         config = config_from_dict(ModelConfig, {"score_smoothing": 1} | meta["config"])  # older files scored unsmoothed
-        scaler = MinMaxScaler(float(meta["scaler"]["minimum"]), float(meta["scaler"]["maximum"]))
         info = info_from_dict(meta.get("info") or {})
         tensors = load_tensors(data)
+        rows = {name: tensors.pop(name).numpy() for name in SCALER_TENSORS if name in tensors}
     except ModelFileError:
         raise
     except (ValueError, KeyError, TypeError, RuntimeError, SafetensorError) as error:
@@ -146,6 +151,10 @@ def model_from_bytes(data: bytes, *, expected_length: int | None = None) -> Save
             f"this model was made for signals of {config.input_length} values, not {expected_length}; "
             "use a model trained on this data"
         )
+    try:
+        scaler = scaler_from_file(meta["scaler"], rows, config.input_length)
+    except (ValueError, KeyError, TypeError) as error:
+        raise ModelFileError(f"model file is corrupted: {str(error)[:200]}") from None
     model = build_model(config)
     try:
         model.load_state_dict(tensors, strict=True)
@@ -153,7 +162,7 @@ def model_from_bytes(data: bytes, *, expected_length: int | None = None) -> Save
         raise ModelFileError("model file's weights do not match its configuration (tampered or corrupted)") from None
     if not all(torch.isfinite(t).all() for t in tensors.values()):
         raise ModelFileError("model file holds NaN or infinite weights")
-    check_scores_finite(model.eval(), info.score_error)
+    check_scores_finite(attach_scaler(model, scaler).eval(), info.score_error)
     return SavedModel(model=model, config=config, scaler=scaler, info=info)
 
 
@@ -176,7 +185,7 @@ def model_file_path(path: str | Path) -> Path:
     return path / MODEL_FILENAME if path.is_dir() or not path.suffix else path
 
 
-def save_model(path: str | Path, model: Autoencoder, scaler: MinMaxScaler, info: ModelInfo | None = None) -> Path:
+def save_model(path: str | Path, model: Autoencoder, scaler: Scaler, info: ModelInfo | None = None) -> Path:
     """Write the model to `path` (a .safetensors file, or a folder that gets model.safetensors)."""
     target = model_file_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -15,12 +15,16 @@ import torch.nn.functional as F
 
 from .metrics import ThresholdSweep, roc_curve
 from .model import Autoencoder
+from .scalers import Scaler
 
 
-def elementwise_error(reconstruction: torch.Tensor, target: torch.Tensor, kind: str, smoothing: int = 1) -> torch.Tensor:
+def elementwise_error(
+    reconstruction: torch.Tensor, target: torch.Tensor, kind: str, smoothing: int = 1, weights: torch.Tensor | None = None
+) -> torch.Tensor:
     """Per time step error (batch, length) for kind mse, mae or msle.
 
-    With `smoothing` > 1 (odd) the difference is first averaged over that many neighbouring steps, so
+    `weights` (length,) multiply the difference first (a per-step scaler's, back to one global unit). With
+    `smoothing` > 1 (odd) the difference is then averaged over that many neighbouring steps, so
     sample-to-sample jitter, which normal beats have too, weighs less than a wrong shape.
     """
     if kind == "msle":
@@ -29,6 +33,8 @@ def elementwise_error(reconstruction: torch.Tensor, target: torch.Tensor, kind: 
     elif kind not in ("mse", "mae"):
         raise ValueError(f"loss: {kind!r} is not one of mse, mae, msle")
     difference = reconstruction - target
+    if weights is not None:
+        difference = difference * weights
     if smoothing > 1:
         difference = _moving_average(difference, smoothing)
     return difference.abs() if kind == "mae" else difference.square()
@@ -42,9 +48,17 @@ def _moving_average(values: torch.Tensor, window: int) -> torch.Tensor:
     return sums / counts
 
 
+def attach_scaler(model: Autoencoder, scaler: Scaler) -> Autoencoder:
+    """Give `model` its scaler's score weights (a per-step scaler's; None for a global one); returns the model."""
+    weights = scaler.score_weights()
+    device = next(model.parameters()).device
+    model.score_weights = None if weights is None else torch.as_tensor(weights, dtype=torch.float32, device=device)
+    return model
+
+
 def scoring_error(model: Autoencoder, x: torch.Tensor, kind: str) -> torch.Tensor:
-    """Per time step error (batch, length) as scores see it: smoothed by the model's `score_smoothing`."""
-    return elementwise_error(model(x), x, kind, model.config.score_smoothing)
+    """Per time step error (batch, length) as scores see it: weighted by the scaler, smoothed by `score_smoothing`."""
+    return elementwise_error(model(x), x, kind, model.config.score_smoothing, model.score_weights)
 
 
 def beat_scores(model: Autoencoder, x: torch.Tensor, kind: str) -> torch.Tensor:

@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
 from .config import TrainConfig
+from .cost import EVAL_ROWS
 from .data import EcgSplit
+from .divergence import TriedRate, divergence_advice
 from .model import Autoencoder
-from .scoring import beat_scores, elementwise_error
+from .scoring import attach_scaler, beat_scores, elementwise_error
 
 DIVERGENCE_FACTOR = 3.0  # validation loss this many times the untrained model's counts as divergence
+StopCheck = Callable[[], bool]  # asked between batches: True ends training at the last finished epoch
 
 
 class TrainingDiverged(RuntimeError):
     """The loss became NaN, infinite, or far worse than untrained; the last good weights were restored."""
+
+    def __init__(self, epoch: int, problem: str, learning_rate: float) -> None:
+        self.epoch, self.problem, self.learning_rate = epoch, problem, learning_rate
+        super().__init__(self.message())
+
+    def message(self, tried: tuple[TriedRate, ...] = ()) -> str:
+        """The whole message, its advice computed from the rates `tried` before on the same model."""
+        return (
+            f"Training diverged in epoch {self.epoch}: {self.problem}. {divergence_advice(self.learning_rate, tried)} "
+            f"The weights from epoch {self.epoch - 1} were kept."
+        )
+
+
+class TrainingStopped(RuntimeError):
+    """Stop was asked for during an epoch: the weights, optimizer and random state of the last finished one are back."""
 
 
 @dataclass(frozen=True)
@@ -94,10 +114,12 @@ class Trainer:
         self.optimizer = _make_optimizer(self.model, cfg)
         self.generator = torch.Generator(device=self.device).manual_seed(cfg.seed)  # this run's only source of randomness
         self.model.use_generator(self.generator)  # dropout and VAE sampling too: never the process-wide generator
+        attach_scaler(self.model, split.scaler)  # scores weigh the difference like the split's scaler says
         self.x_train = torch.from_numpy(split.x_train).to(self.device)
         self.x_val = torch.from_numpy(split.x_val).to(self.device)
         self.x_test = torch.from_numpy(split.x_test).to(self.device)
         self.epoch, self.steps, self.seconds = 0, 0, 0.0
+        self.should_stop: StopCheck | None = None
         self.untrained_val_loss = float(self._errors(self.x_val).mean())
 
     def _penalty(self) -> torch.Tensor | float:
@@ -121,6 +143,7 @@ class Trainer:
         order = torch.randperm(n, generator=self.generator, device=self.device)
         total = torch.zeros((), device=self.device)
         for start in range(0, n, size):
+            self._check_stop()
             batch = self.x_train[order[start : start + size]]
             reconstruction = self.model(self._noisy(batch))
             loss = elementwise_error(reconstruction, batch, self.cfg.loss).mean()
@@ -138,12 +161,19 @@ class Trainer:
     @torch.no_grad()
     def _errors(self, x: torch.Tensor) -> torch.Tensor:
         self.model.eval()
-        return elementwise_error(self.model(x), x, self.cfg.loss).mean(dim=1)
+        return torch.cat([elementwise_error(self.model(part), part, self.cfg.loss).mean(dim=1) for part in self._chunks(x)])
 
     @torch.no_grad()
     def _scores(self, x: torch.Tensor) -> np.ndarray:
         self.model.eval()
-        return beat_scores(self.model, x, self.cfg.loss).cpu().numpy().astype(np.float64)
+        scores = torch.cat([beat_scores(self.model, part, self.cfg.loss) for part in self._chunks(x)])
+        return scores.cpu().numpy().astype(np.float64)
+
+    def _chunks(self, x: torch.Tensor) -> Iterator[torch.Tensor]:
+        """`x` in slices of EVAL_ROWS beats, checking for Stop before each (a heavy model's evaluation is long too)."""
+        for start in range(0, max(len(x), 1), EVAL_ROWS):
+            self._check_stop()
+            yield x[start : start + EVAL_ROWS]
 
     def test_scores(self) -> np.ndarray:
         """Anomaly scores of the test beats with the current weights (the same as anomaly_scores gives)."""
@@ -153,13 +183,23 @@ class Trainer:
         """Anomaly scores of the training beats (the basis of the mean + k·std threshold)."""
         return self._scores(self.x_train)
 
-    def fit(self, epochs: int | None = None) -> Iterator[EpochResult]:
-        """Train `epochs` more epochs (default: the config's), yielding after each one."""
+    def fit(self, epochs: int | None = None, should_stop: StopCheck | None = None) -> Iterator[EpochResult]:
+        """Train `epochs` more epochs (default: the config's), yielding after each one.
+
+        `should_stop` is asked between batches; when it says so, the epoch in progress is undone and
+        TrainingStopped raised, so the trainer is exactly as after its last finished epoch.
+        """
+        self.should_stop = should_stop
         try:
             for _ in range(self.cfg.epochs if epochs is None else epochs):
                 yield self._run_epoch()
         finally:
+            self.should_stop = None
             self.model.eval()
+
+    def _check_stop(self) -> None:
+        if self.should_stop is not None and self.should_stop():
+            raise TrainingStopped(f"stopped during epoch {self.epoch + 1}; the model after epoch {self.epoch} was kept")
 
     def _divergence(self, train_loss: float, val_loss: float) -> str | None:
         """Why this epoch counts as diverged, or None."""
@@ -169,27 +209,40 @@ class Trainer:
             return f"the validation loss rose to {val_loss:.4g}, {val_loss / self.untrained_val_loss:.0f}× the untrained model's"
         return None
 
+    def _snapshot(self) -> dict[str, Any]:
+        """What an epoch changes: weights, optimizer state, the generator and the step count."""
+        return {
+            "model": {k: v.detach().clone() for k, v in self.model.state_dict().items()},
+            "optimizer": copy.deepcopy(self.optimizer.state_dict()),
+            "generator": self.generator.get_state(),
+            "steps": self.steps,
+        }
+
+    def _restore(self, snapshot: dict[str, Any], *, optimizer: bool) -> None:
+        self.model.load_state_dict(snapshot["model"])
+        if optimizer:
+            self.optimizer.load_state_dict(snapshot["optimizer"])
+            self.generator.set_state(snapshot["generator"])
+        self.steps = snapshot["steps"]
+
     def _run_epoch(self) -> EpochResult:
-        snapshot = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
-        steps_before = self.steps
+        snapshot = self._snapshot()
         started = time.perf_counter()
-        train_loss = self._train_one_epoch()
-        trained = time.perf_counter()
-        val_loss = float(self._errors(self.x_val).mean())
-        problem = self._divergence(train_loss, val_loss)
+        try:
+            train_loss = self._train_one_epoch()
+            trained = time.perf_counter()
+            val_loss = float(self._errors(self.x_val).mean())
+            problem = self._divergence(train_loss, val_loss)
+            k = self.cfg.eval_every
+            scores = self.test_scores() if not problem and k and (self.epoch + 1) % k == 0 else None
+        except TrainingStopped:
+            self._restore(snapshot, optimizer=True)
+            raise
         if problem:
-            self.model.load_state_dict(snapshot)
-            self.steps = steps_before
-            raise TrainingDiverged(
-                f"Training diverged in epoch {self.epoch + 1}: {problem}. "
-                f"The learning rate {self.cfg.learning_rate:g} is too high for this model; "
-                f"try {self.cfg.learning_rate / 10:.2g} (a tenth of it) or lower. "
-                f"The weights from epoch {self.epoch} were kept."
-            )
+            self._restore(snapshot, optimizer=False)
+            raise TrainingDiverged(self.epoch + 1, problem, self.cfg.learning_rate)
         self.epoch += 1
         self.seconds += trained - started
-        k = self.cfg.eval_every
-        scores = self.test_scores() if k and self.epoch % k == 0 else None
         return EpochResult(
             epoch=self.epoch,
             steps=self.steps,

@@ -9,6 +9,7 @@ import os
 import re
 from pathlib import Path
 
+from .config import DataConfig
 from .csv_dataset import csv_digest
 
 UPLOADS_FOLDER = "uploads"
@@ -41,3 +42,8 @@ def read_upload(data_dir: Path, session: str, digest: str) -> bytes | None:
         return upload_path(data_dir, session, digest).read_bytes()
     except (OSError, ValueError):
         return None
+
+
+def upload_of(data_dir: Path, session: str, cfg: DataConfig) -> bytes | None:
+    """The upload a run's data settings name (None for the built-in datasets, or when it is not there)."""
+    return read_upload(data_dir, session, cfg.csv_digest) if cfg.dataset == "csv" else None

@@ -3,6 +3,11 @@
 Prints median ROC AUC, average precision, training seconds and milliseconds to score 1000 beats, then
 checks the targets: every autoencoder family's default reaches median AUC >= 0.975, and at least one
 beats the Local Outlier Factor. Run: `.venv/bin/python benchmarks/bench_models.py [--seeds 0 1 2 3 4]`.
+
+`--grid` instead prints the default dense model over 5 split seeds x 5 model seeds (median AUC per split)
+against LOF on the same split, and exits 0 only when it beats LOF on every split. `--scaling`,
+`--smoothing W [W ...]`, `--hidden` and `--latent` measure other choices the same way, e.g.
+`bench_models.py --grid --scaling global --smoothing 1 3 5 7 9`.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from split_grid import grid_config, run_grid  # noqa: E402
 
 from anomaly_core import (  # noqa: E402
     DataConfig,
@@ -33,6 +41,7 @@ from anomaly_core import (  # noqa: E402
     roc_auc,
 )
 from anomaly_core.baselines import BASELINE_LABELS, BASELINES, make_baseline  # noqa: E402
+from anomaly_core.config import SCALINGS  # noqa: E402
 
 AUC_TARGET = 0.975
 FAMILIES = {
@@ -114,14 +123,31 @@ def check_targets(results: dict[str, Runs]) -> bool:
     return ok and beats
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (1 is steadiest for these small models)")
     parser.add_argument("--split-per-seed", action="store_true", help="seed the split too (default: DataConfig()'s split)")
-    args = parser.parse_args()
+    grid = parser.add_argument_group("--grid: the default dense model over split seeds x model seeds, against LOF")
+    grid.add_argument("--grid", action="store_true")
+    grid.add_argument("--splits", type=int, nargs="+", default=[0, 1, 2, 3, 4], help="split seeds")
+    grid.add_argument("--scaling", choices=SCALINGS, default=DataConfig().scaling)
+    grid.add_argument("--smoothing", type=int, nargs="+", help="score windows to report (default: the model's)")
+    grid.add_argument("--hidden", type=int, nargs="+", help="encoder layer sizes (default: ModelConfig's)")
+    grid.add_argument("--latent", type=int, help="latent size (default: ModelConfig's)")
+    grid.add_argument("--noise", type=float, help="input noise while training, denoising (default: ModelConfig's)")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
     torch.set_num_threads(args.threads)
     data = load_ecg5000()
+    if args.grid:
+        windows = args.smoothing or [ModelConfig().score_smoothing]
+        cfg = grid_config(ModelConfig(), args.hidden, args.latent, windows[0] if len(windows) == 1 else None, args.noise)
+        windows = sorted(set(windows) | {cfg.score_smoothing})
+        sys.exit(0 if run_grid(data, cfg, args.scaling, args.splits, args.seeds, windows) else 1)
     split = make_split(data, DataConfig())
     splits = "each seed's own split" if args.split_per_seed else "DataConfig()'s split"
     print(f"ECG5000, {splits}: {len(split.x_train)} training, {len(split.x_test)} test beats; seeds {args.seeds}")

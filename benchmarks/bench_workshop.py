@@ -1,5 +1,8 @@
-"""A workshop on one server: N learners (real chromium contexts) each open Train, train the default model, and move the
-Evaluate slider while the others still train. Optionally the old in-thread training, measured in the same run.
+"""A workshop on one server: N learners each open Train, train the default model, and move the Evaluate slider while
+the others still train. Optionally the old in-thread training, measured in the same run.
+
+Learners are Streamlit websocket clients by default (`workshop_ws_learner`: the browser's protocol, no rendering —
+30 chromium contexts do not fit beside the server on 2 cores), or real chromium contexts with `--clients browser`.
 
 Run from the repository root: `.venv/bin/python benchmarks/bench_workshop.py` (30 learners, this checkout only), or
 with `--baseline-checkout /tmp/baseline-b8740a1` (a `git worktree add` of b8740a1: training in the page's script
@@ -12,20 +15,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workshop_learner import Classroom, LearnerPlan, LearnerResult, open_first_page, run_learner  # noqa: E402
-from workshop_processes import MemoryPeaks, ServerLog, sample_memory  # noqa: E402
+import workshop_learner  # noqa: E402
+import workshop_ws_learner  # noqa: E402
+from workshop_learner import Classroom, LearnerPlan, LearnerResult  # noqa: E402
+from workshop_processes import MemoryPeaks, ServerLog, memory_mb, sample_memory  # noqa: E402
 
 from harness.app_server import start_server, stop_server  # noqa: E402
 from harness.browser import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
@@ -45,12 +54,17 @@ class VariantResult:
     log: ServerLog
     first_page_s: float | None = None
     wall_s: float = 0.0
+    client_cpu_s: float = 0.0  # the benchmark's own process: the learners' clients
+    runs: list[tuple[float, float]] = field(default_factory=list)  # (pure training s, created → settled s) per run
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line; every wait has a bound, and so has the whole script."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--learners", type=int, default=30, help="simulated learners (default 30; 3 for a smoke run)")
+    parser.add_argument(
+        "--clients", choices=("websocket", "browser"), default="websocket", help="how learners reach the app (default websocket)"
+    )
     parser.add_argument("--baseline-checkout", type=Path, help="a checkout of the old in-thread training (b8740a1)")
     parser.add_argument("--baseline-first", action="store_true", help="measure the baseline before this checkout")
     parser.add_argument("--workers", type=int, help="training processes of this checkout's server (default: its own)")
@@ -82,32 +96,55 @@ def learner_plan(args: argparse.Namespace, url: str) -> LearnerPlan:
     )  # fmt: skip
 
 
-async def run_class(url: str, args: argparse.Namespace, budget_s: float) -> tuple[list[LearnerResult], float | None]:
-    """All learners in one chromium, each in its own context, after the teacher's first page (its seconds, unless
-    `--no-warm-up`); unfinished learners are cancelled at `budget_s`."""
-    from dataclasses import replace
-
+async def run_class(
+    url: str, args: argparse.Namespace, budget_s: float, warmed: Callable[[], None]
+) -> tuple[list[LearnerResult], float | None]:
+    """All learners (websocket sessions, or contexts of one chromium), after the teacher's first page (its seconds,
+    unless `--no-warm-up`; `warmed` is called after it); unfinished learners are cancelled at `budget_s`."""
+    if args.clients == "websocket":
+        return await _run_learners(url, args, budget_s, None, warmed)
     from playwright.async_api import async_playwright
 
-    rng = random.Random(0)  # the same arrival and click pattern for every variant
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            return await _run_learners(url, args, budget_s, browser, warmed)
+        finally:
+            await browser.close()
+
+
+async def _run_learners(
+    url: str, args: argparse.Namespace, budget_s: float, browser: Any, warmed: Callable[[], None]
+) -> tuple[list[LearnerResult], float | None]:
+    """The class itself: the same arrival and click pattern for every variant and either kind of client."""
+    rng = random.Random(0)
     base = learner_plan(args, url)
     room = Classroom(args.learners)
     results = [LearnerResult(i) for i in range(args.learners)]
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        first_page_s = None if args.no_warm_up else await open_first_page(browser, url, args.page_timeout)
-        tasks = []
-        for result in results:
-            plan = replace(base, open_delay_s=result.index * args.open_stagger, click_jitter_s=rng.uniform(0, args.click_jitter))
-            tasks.append(asyncio.create_task(run_learner(browser, result, plan, room)))
-        _, pending = await asyncio.wait(tasks, timeout=budget_s)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        for result in results:
-            if result.error is None and (result.train_s is None or len(result.presses) < args.min_presses):
-                result.error = result.error or f"cut off at the variant's bound of {budget_s:.0f} s"
-        await browser.close()
+    first_page_s = None
+    if not args.no_warm_up:
+        first_page_s = await (
+            workshop_ws_learner.open_first_page(url, args.page_timeout)
+            if browser is None
+            else workshop_learner.open_first_page(browser, url, args.page_timeout)
+        )
+    warmed()
+    tasks = []
+    for result in results:
+        plan = replace(base, open_delay_s=result.index * args.open_stagger, click_jitter_s=rng.uniform(0, args.click_jitter))
+        learner = (
+            workshop_ws_learner.run_learner(url, result, plan, room)
+            if browser is None
+            else workshop_learner.run_learner(browser, result, plan, room)
+        )
+        tasks.append(asyncio.create_task(learner))
+    _, pending = await asyncio.wait(tasks, timeout=budget_s)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    for result in results:
+        if result.error is None and (result.train_s is None or len(result.presses) < args.min_presses):
+            result.error = result.error or f"cut off at the variant's bound of {budget_s:.0f} s"
     return results, first_page_s
 
 
@@ -123,13 +160,26 @@ async def measure(name: str, root: Path, args: argparse.Namespace, budget_s: flo
         memory = MemoryPeaks()
         sampler = asyncio.create_task(sample_memory(process.pid, memory))
         try:
-            learners, first_page_s = await run_class(url, args, budget_s - (time.perf_counter() - started) - 15)
+            left_s = budget_s - (time.perf_counter() - started) - 15
+            warmed = lambda: setattr(memory, "server_warm_mb", memory_mb(process.pid))  # noqa: E731
+            client_cpu = time.process_time()
+            learners, first_page_s = await run_class(url, args, left_s, warmed)
+            client_cpu = time.process_time() - client_cpu
+            runs = stored_runs(Path(data_dir) / "runs.sqlite3")
         finally:
             sampler.cancel()
             await asyncio.gather(sampler, return_exceptions=True)
             stop_server(process)
             log.close()
-        return VariantResult(name, learners, memory, log, first_page_s, time.perf_counter() - started)
+        return VariantResult(name, learners, memory, log, first_page_s, time.perf_counter() - started, client_cpu, runs)
+
+
+def stored_runs(path: Path) -> list[tuple[float, float]]:
+    """(seconds of pure training, seconds from created to settled) of every run the store kept (none in-thread)."""
+    if not path.exists():
+        return []
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return [(row[0], row[1] - row[2]) for row in db.execute("SELECT train_seconds, updated, created FROM runs")]
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -145,7 +195,7 @@ def percentile(values: list[float], q: float) -> float | None:
 
 def summary(result: VariantResult) -> dict[str, float | None]:
     """The numbers the report prints, by row name."""
-    learners = result.learners
+    learners, runs = result.learners, result.runs
     train = [r.train_s for r in learners if r.train_s is not None]
     busy = [s for r in learners for s, others in r.presses if others > 0]
     every = [s for r in learners for s, _ in r.presses]
@@ -158,17 +208,25 @@ def summary(result: VariantResult) -> dict[str, float | None]:
         "Train click → trained, median s": statistics.median(train) if train else None,
         "Train click → trained, p90 s": percentile(train, 90),
         "Train click → trained, max s": max(train) if train else None,
+        "pure training per run (worker), median s": statistics.median(r[0] for r in runs) if runs else None,
+        "run created → settled (store), median s": statistics.median(r[1] for r in runs) if runs else None,
+        "run created → settled (store), p90 s": percentile([r[1] for r in runs], 90),
         "slider → new cards, others training: presses": float(len(busy)),
         "slider → new cards, others training: median s": statistics.median(busy) if busy else None,
         "slider → new cards, others training: p90 s": percentile(busy, 90),
         "slider → new cards, all presses: p90 s": percentile(every, 90),
+        "slider presses with unchanged cards": float(sum(r.unchanged_presses for r in learners)),
         "slider presses timed out": float(sum(r.timed_out_presses for r in learners)),
         "server RSS at start, MB": result.memory.server_start_mb,
         "server RSS peak, MB": result.memory.server_peak_mb,
-        "server RSS growth per session, MB": (result.memory.server_peak_mb - result.memory.server_start_mb) / n,
+        "server RSS after the first page, MB": result.memory.server_warm_mb,
+        "server RSS growth per session after it, MB": (result.memory.server_peak_mb - result.memory.server_warm_mb) / n,
         "workers RSS peak (all), MB": result.memory.workers_peak_mb,
         "workers peak count": float(result.memory.workers_peak_count),
         "chromium PSS peak, MB": result.memory.browser_peak_mb,
+        "server CPU, s": result.memory.server_cpu_s,
+        "workers CPU (all), s": result.memory.workers_cpu_s,
+        "learners' clients CPU (this process), s": result.client_cpu_s,
         "server exceptions logged": float(result.log.exceptions),
         "variant wall time, s": result.wall_s,
     }
@@ -185,11 +243,11 @@ def ratio(project: float | None, baseline: float | None) -> str:
     return f"{project / baseline:.2f}×"
 
 
-def report(results: list[VariantResult], learners: int) -> str:
+def report(results: list[VariantResult], learners: int, clients: str) -> str:
     """Both variants side by side with the ratio this checkout / baseline, then the goals and each failure."""
     sums = {r.name: summary(r) for r in results}
     names = [r.name for r in results]
-    lines = [f"Workshop on one server, {learners} learners in one chromium (real browser contexts)"]
+    lines = [f"Workshop on one server, {learners} learners ({clients})"]
     lines.append(f"{'':50}" + "".join(f"{n:>14}" for n in names) + ("   ratio" if len(names) == 2 else ""))
     for row in sums[names[0]]:
         values = [sums[n][row] for n in names]
@@ -227,7 +285,8 @@ async def main_async(args: argparse.Namespace) -> list[VariantResult]:
 
 def main() -> None:
     args = parse_args()
-    print(report(asyncio.run(main_async(args)), args.learners))
+    kind = "Streamlit websocket clients" if args.clients == "websocket" else "real browser contexts in one chromium"
+    print(report(asyncio.run(main_async(args)), args.learners, kind))
 
 
 if __name__ == "__main__":

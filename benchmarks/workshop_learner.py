@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,14 +112,16 @@ async def wait_idle(page: Any, timeout_s: float) -> None:
     await page.evaluate(TWO_FRAMES)
 
 
-async def open_and_train(page: Any, plan: LearnerPlan, room: Classroom, result: LearnerResult) -> None:
-    """Open Train, wait for the whole class, click Train and wait for the trained line."""
+async def take_turn(
+    plan: LearnerPlan, room: Classroom, result: LearnerResult,
+    open_train: Callable[[], Awaitable[None]], train: Callable[[], Awaitable[float]],
+) -> None:  # fmt: skip
+    """The class's pacing around a learner's first two steps, whatever the client: arrive (`open_train`, timed),
+    wait for the whole class, click Train after the learner's jitter (`train` returns click → trained, s)."""
     await asyncio.sleep(plan.open_delay_s)
     started = time.perf_counter()
     try:
-        await page.goto(f"{plan.url}/train", timeout=plan.page_timeout_s * 1000)
-        await page.evaluate(WATCH, TRAINED_TEXT)
-        await wait_idle(page, plan.page_timeout_s)
+        await open_train()
         result.opened_s = time.perf_counter() - started
     finally:
         room.arrived()
@@ -126,15 +129,30 @@ async def open_and_train(page: Any, plan: LearnerPlan, room: Classroom, result: 
     await asyncio.sleep(plan.click_jitter_s)
     room.training.add(result.index)
     try:
-        await page.locator(TRAIN_BUTTON).click(timeout=plan.page_timeout_s * 1000)
-        await page.wait_for_function(TRAINED, timeout=plan.train_timeout_s * 1000, polling=100)
-        lab = await page.evaluate("() => window.__lab")
-        result.train_s = (lab["trainedAt"] - lab["clickAt"]) / 1000
-    except Exception:
-        lab = await page.evaluate("() => window.__lab")
-        raise RuntimeError(f"not trained; alerts: {lab.get('alerts', '')[:300]!r}") from None
+        result.train_s = await train()
     finally:
         room.training.discard(result.index)
+
+
+async def open_and_train(page: Any, plan: LearnerPlan, room: Classroom, result: LearnerResult) -> None:
+    """Open Train, wait for the whole class, click Train and wait for the trained line."""
+
+    async def open_train() -> None:
+        await page.goto(f"{plan.url}/train", timeout=plan.page_timeout_s * 1000)
+        await page.evaluate(WATCH, TRAINED_TEXT)
+        await wait_idle(page, plan.page_timeout_s)
+
+    async def train() -> float:
+        try:
+            await page.locator(TRAIN_BUTTON).click(timeout=plan.page_timeout_s * 1000)
+            await page.wait_for_function(TRAINED, timeout=plan.train_timeout_s * 1000, polling=100)
+            lab = await page.evaluate("() => window.__lab")
+            return (lab["trainedAt"] - lab["clickAt"]) / 1000
+        except Exception:
+            lab = await page.evaluate("() => window.__lab")
+            raise RuntimeError(f"not trained; alerts: {lab.get('alerts', '')[:300]!r}") from None
+
+    await take_turn(plan, room, result, open_train, train)
 
 
 async def press_once(page: Any, plan: LearnerPlan, room: Classroom, result: LearnerResult) -> None:
@@ -162,8 +180,8 @@ async def move_slider(page: Any, plan: LearnerPlan, room: Classroom, result: Lea
     sidebar = await page.locator("[data-testid='stSidebar']").inner_text(timeout=plan.page_timeout_s * 1000)
     result.evaluate_model_ok = "Run 1" in sidebar
     await slider.focus()
-    for count in range(plan.max_presses):
-        if count >= plan.min_presses and not room.training - {result.index}:
+    for _ in range(plan.max_presses):
+        if len(result.presses) >= plan.min_presses and not room.training - {result.index}:
             break
         await wait_idle(page, plan.press_timeout_s)
         await press_once(page, plan, room, result)

@@ -11,7 +11,7 @@ import os
 import subprocess
 import threading
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SAMPLE_SECONDS = 1.0
@@ -43,6 +43,15 @@ def descendants(pid: int, table: dict[int, int]) -> set[int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds the process has used so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def memory_mb(pid: int, field: str = "Rss") -> float:
     """A process's resident (`Rss`) or proportional (`Pss`) memory in MB; 0 when it is gone."""
     try:
@@ -59,10 +68,21 @@ class MemoryPeaks:
     """Server RSS when first sampled and at its peak; the workers' summed RSS and the browsers' summed PSS at theirs."""
 
     server_start_mb: float = 0.0
+    server_warm_mb: float = 0.0  # after the teacher's first page: the app imported and its data loaded
     server_peak_mb: float = 0.0
     workers_peak_mb: float = 0.0
     workers_peak_count: int = 0
     browser_peak_mb: float = 0.0
+    cpu_s: dict[int, float] = field(default_factory=dict)  # PID → CPU seconds at its last sample
+    server_pid: int = 0
+
+    @property
+    def server_cpu_s(self) -> float:
+        return self.cpu_s.get(self.server_pid, 0.0)
+
+    @property
+    def workers_cpu_s(self) -> float:
+        return sum(seconds for pid, seconds in self.cpu_s.items() if pid != self.server_pid)
 
     def add(self, server: float, workers: list[float], browser: float) -> None:
         self.server_start_mb = self.server_start_mb or server
@@ -79,6 +99,8 @@ async def sample_memory(server_pid: int, peaks: MemoryPeaks) -> None:
         table = await asyncio.to_thread(parents)
         workers = descendants(server_pid, table)
         browsers = descendants(me, table) - workers - {server_pid}
+        peaks.server_pid = server_pid
+        peaks.cpu_s.update({pid: cpu_seconds(pid) for pid in {server_pid, *workers}})
         peaks.add(
             memory_mb(server_pid),
             [memory_mb(pid) for pid in workers],

@@ -1,8 +1,11 @@
 """A local workshop stack: PostgreSQL (the runs), N app replicas on loopback ports (each with its worker pool),
 nginx in front with sticky sessions. Every process is recorded in `<state>/stack.json` and stopped by PID.
 
-    python -m deploy.workshop start --replicas 3 [--port 8500] [--state .workshop]
+    python -m deploy.workshop start --replicas 3 [--port 8500] [--host 127.0.0.1] [--state .workshop]
     python -m deploy.workshop status | stop
+
+ANOMALY_LAB_ACCESS_CODE in the environment reaches every replica: each new browser session must enter it.
+nginx listens on --host (127.0.0.1 by default); any other address without a code prints a warning.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ import signal
 import subprocess
 import sys
 import time
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ import psycopg
 
 from harness.app_server import ROOT, free_port, is_healthy, server_command
 from harness.postgres import PostgresServer, start_postgres, stop_pid
+from ui.server_settings import ACCESS_CODE_ENV, access_code, configured_upload_mb, exposure_warning
 
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 STREAMLIT_CONFIG = ROOT / ".streamlit" / "config.toml"
@@ -32,15 +35,16 @@ HEALTH_TIMEOUT_SECONDS = 60.0
 
 
 def upload_limit_mb(config: Path = STREAMLIT_CONFIG) -> int:
-    """Streamlit's `server.maxUploadSize` (MB) from its config file (200, Streamlit's default, when unset)."""
-    return int(tomllib.loads(config.read_text()).get("server", {}).get("maxUploadSize", 200))
+    """Streamlit's `server.maxUploadSize` (MB) from the app's config file (200, Streamlit's default, when unset)."""
+    return configured_upload_mb(config)
 
 
-def render_nginx_config(replica_ports: list[int], port: int, prefix: Path) -> str:
-    """nginx.conf for these replicas, listening on 127.0.0.1:`port`, with its files under `prefix`."""
+def render_nginx_config(replica_ports: list[int], port: int, prefix: Path, host: str = "127.0.0.1") -> str:
+    """nginx.conf for these replicas, listening on `host`:`port`, with its files under `prefix`."""
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in replica_ports)
     upload = upload_limit_mb()
-    values = {"PREFIX": str(prefix), "SERVERS": servers, "PORT": str(port), "UPLOAD_MB": str(upload), "BODY_MB": str(upload + 1)}
+    values = {"PREFIX": str(prefix), "SERVERS": servers, "PORT": str(port), "UPLOAD_MB": str(upload), "BODY_MB": str(upload + 1),
+              "LISTEN": f"[{host}]:{port}" if ":" in host else f"{host}:{port}"}  # fmt: skip
     text = TEMPLATE.read_text()
     for name, value in values.items():
         text = text.replace("{{" + name + "}}", value)
@@ -55,14 +59,14 @@ def nginx_binary() -> str:
     return found
 
 
-def start_nginx(state: Path, replica_ports: list[int], port: int) -> int:
+def start_nginx(state: Path, replica_ports: list[int], port: int, host: str = "127.0.0.1") -> int:
     """Write the config and start nginx in the foreground of its own process (its PID is the master's)."""
     prefix = state / "nginx"
     prefix.mkdir(parents=True, exist_ok=True)
     for folder in (state, prefix):  # nginx's workers (an unprivileged user when started as root) buffer bodies in there
         folder.chmod(folder.stat().st_mode | 0o011)
     conf = prefix / "nginx.conf"
-    conf.write_text(render_nginx_config(replica_ports, port, prefix))
+    conf.write_text(render_nginx_config(replica_ports, port, prefix, host))
     command = [nginx_binary(), "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log"), "-g", "daemon off;"]
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)  # fmt: skip
@@ -94,21 +98,25 @@ def create_database(server: PostgresServer) -> str:
     return server.url(DATABASE)
 
 
-def replica_env(database_url: str, workers: int, cookie_secret: str) -> dict[str, str]:
-    """What every replica shares: the runs database, its worker count, and one cookie secret (an XSRF cookie one
-    replica set stays valid on another after a failover)."""
-    return {"ANOMALY_LAB_DATABASE_URL": database_url, "ANOMALY_LAB_WORKERS": str(workers),
-            "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret}  # fmt: skip
+def replica_env(database_url: str, workers: int, cookie_secret: str, code: str | None = None) -> dict[str, str]:
+    """What every replica shares: the runs database, its worker count, one cookie secret (an XSRF cookie one
+    replica set stays valid on another after a failover) and the workshop's access code, if any."""
+    env = {"ANOMALY_LAB_DATABASE_URL": database_url, "ANOMALY_LAB_WORKERS": str(workers),
+           "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret, ACCESS_CODE_ENV: code or ""}  # fmt: skip
+    return env
 
 
-def start_stack(state: Path, replicas: int, port: int, database_url: str | None = None, workers: int = 1) -> dict[str, Any]:
-    """Start the database (unless `database_url` names one), the replicas and nginx; the state, also written to disk."""
+def start_stack(
+    state: Path, replicas: int, port: int, database_url: str | None = None, workers: int = 1, host: str = "127.0.0.1"
+) -> dict[str, Any]:
+    """Start the database (unless `database_url` names one), the replicas and nginx on `host`; the state, also on disk.
+    The replicas get ANOMALY_LAB_ACCESS_CODE from this environment (an empty one when it is unset)."""
     state.mkdir(parents=True, exist_ok=True)
-    stack: dict[str, Any] = {"port": port, "url": f"http://127.0.0.1:{port}", "replicas": {}, "postgres": None}
+    stack: dict[str, Any] = {"port": port, "url": f"http://127.0.0.1:{port}", "replicas": {}, "postgres": None, "host": host}
     if database_url is None:
         server = start_postgres(state / "postgres")
         stack["postgres"], database_url = server.process.pid, create_database(server)
-    stack["env"] = replica_env(database_url, workers, secrets.token_hex(16))
+    stack["env"] = replica_env(database_url, workers, secrets.token_hex(16), access_code())
     save_stack(state, stack)
     processes = {free_port(): None for _ in range(replicas)}
     for replica_port in processes:
@@ -118,7 +126,7 @@ def start_stack(state: Path, replicas: int, port: int, database_url: str | None 
         stack["replicas"][str(replica_port)] = process.pid
         save_stack(state, stack)
         _wait_healthy(f"http://127.0.0.1:{replica_port}", process, state / f"replica-{replica_port}.log")
-    stack["nginx"] = start_nginx(state, list(processes), port)
+    stack["nginx"] = start_nginx(state, list(processes), port, host)
     save_stack(state, stack)
     return stack
 
@@ -208,12 +216,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--replicas", type=int, default=3)
     parser.add_argument("--port", type=int, default=8500)
     parser.add_argument("--workers", type=int, default=1, help="training processes per replica")
+    parser.add_argument("--host", default="127.0.0.1", help=f"address nginx listens on (a room's: set {ACCESS_CODE_ENV} too)")
     parser.add_argument("--state", type=Path, default=ROOT / ".workshop")
     args = parser.parse_args(argv)
     if args.command == "start":
         if (args.state / "stack.json").exists():
             parser.error(f"a stack is already running (or was not stopped): python -m deploy.workshop stop --state {args.state}")
-        stack = start_stack(args.state.resolve(), args.replicas, args.port, workers=args.workers)
+        warning = exposure_warning(args.host, access_code())
+        if warning is not None:
+            print(warning, file=sys.stderr)
+        stack = start_stack(args.state.resolve(), args.replicas, args.port, workers=args.workers, host=args.host)
         print(f"workshop at {stack['url']}: {args.replicas} replicas on ports {', '.join(stack['replicas'])}")
     elif args.command == "status":
         health = status(args.state)

@@ -31,6 +31,11 @@ def server_command(port: int) -> list[str]:
     ]  # fmt: skip
 
 
+def bare_server_command(port: int, script: Path) -> list[str]:
+    """`streamlit run SCRIPT` with nothing but a port: every other setting is whatever the app itself brings."""
+    return [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true", "--server.port", str(port)]
+
+
 def is_healthy(url: str) -> bool:
     """True when the server at `url` answers its health check."""
     try:
@@ -40,11 +45,17 @@ def is_healthy(url: str) -> bool:
         return False
 
 
-def start_server(env: Mapping[str, str] | None = None, root: Path = ROOT) -> tuple[subprocess.Popen, str]:
-    """Start the app of the checkout `root` on a free port and wait for /_stcore/health; returns (process, base url)."""
+def start_server(
+    env: Mapping[str, str] | None = None, root: Path = ROOT, cwd: Path | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Start the app of the checkout `root` on a free port and wait for /_stcore/health; returns (process, base url).
+
+    With `cwd` (another folder) the server starts there with only a port given, as someone might start it by hand.
+    """
     port = free_port()
     environment = {**os.environ, **(env or {})}
-    process = subprocess.Popen(server_command(port), cwd=root, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = server_command(port) if cwd is None else bare_server_command(port, root / "app.py")
+    process = subprocess.Popen(command, cwd=cwd or root, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
     while time.monotonic() < deadline:

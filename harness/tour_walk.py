@@ -10,6 +10,7 @@ from harness.browser import wait_for_app
 from harness.screens import beat_points, mouse_stroke
 
 STEP_HEADINGS = ("The data: ECG5000", "Train an autoencoder", "Evaluate", "Draw a heartbeat", "Train an autoencoder")
+STEP_PRESETS = (None, "Good default", None, None, "Contaminated training (30 % abnormal)")  # what Next step → loads
 TRAIN_TIMEOUT_MS = 60_000
 
 
@@ -22,11 +23,14 @@ def click_key(page: Any, key: str) -> None:
 
 
 def _arrive(page: Any, number: int) -> None:
-    """Wait for step `number` (1-based): its page's heading and the tour bar saying so."""
+    """Wait for step `number` (1-based): its page's heading, the tour bar saying so and the preset it loaded."""
     from playwright.sync_api import expect
 
     expect(page.get_by_role("heading", name=re.compile(STEP_HEADINGS[number - 1])).first).to_be_visible(timeout=20_000)
     expect(page.locator(".st-key-tour_bar").get_by_text(f"Tour {number}/5")).to_be_visible(timeout=20_000)
+    preset = STEP_PRESETS[number - 1]
+    if preset is not None:
+        expect(page.get_by_text(f"Loaded the preset “{preset}”")).to_be_visible(timeout=20_000)
     wait_for_app(page)
 
 

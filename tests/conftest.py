@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from anomaly_core import (
     DataConfig,
@@ -26,8 +27,17 @@ pytest_plugins = ["tests.databases"]  # the SQLite / PostgreSQL run-store fixtur
 # Runs trained during the tests go to a fresh store (servers started by tests inherit it), never the developer's.
 os.environ["ANOMALY_LAB_DATA_DIR"] = tempfile.mkdtemp(prefix="anomaly-lab-test-runs-")
 os.environ.setdefault("ANOMALY_LAB_WORKERS", "2")
+# A Ray head started for the tests (.ci/run) is for the Ray tests only: every other test trains on the local pool.
+RAY_TEST_ADDRESS = os.environ.pop("ANOMALY_LAB_RAY_ADDRESS", None)
 
 configure_threads()  # once, as the app and the CLI do: one thread per training
+
+# Property-based tests: 1,000 examples per test in CI (CI=true), reproducible there; fewer while developing.
+_SLOW_MACHINE = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+settings.register_profile("ci", max_examples=1000, deadline=None, derandomize=True, database=None,
+                          suppress_health_check=_SLOW_MACHINE)  # fmt: skip
+settings.register_profile("dev", max_examples=150, deadline=None, suppress_health_check=_SLOW_MACHINE)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
 
 
 @dataclass

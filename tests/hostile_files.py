@@ -77,6 +77,53 @@ def _header_files(valid: bytes) -> dict[str, bytes]:
     }
 
 
+def as_global(data: bytes) -> bytes:
+    """The per-step model file `data` rewritten as an older file would be: one global min/max, no scaler rows."""
+    tensors = load_tensors(data)
+    low, high = float(tensors.pop("scaler.minimum").min()), float(tensors.pop("scaler.maximum").max())
+    (length,) = struct.unpack("<Q", data[:8])
+    metadata = json.loads(data[8 : 8 + length])["__metadata__"]
+    meta = json.loads(metadata["anomaly_lab"])
+    meta["scaler"] = {"kind": "global", "minimum": low, "maximum": high}
+    meta["info"]["data"]["scaling"] = "global"
+    return save_tensors(tensors, metadata={"anomaly_lab": json.dumps(meta)})
+
+
+def _scaler_rows(edit: Callable[[torch.Tensor, torch.Tensor], tuple[torch.Tensor, ...]]) -> Callable[[dict], None]:
+    """A tensor edit of a per-step scaler's rows: `edit(minimum, maximum)` returns the rows to keep."""
+
+    def change(tensors: dict[str, torch.Tensor]) -> None:
+        rows = edit(tensors.pop("scaler.minimum"), tensors.pop("scaler.maximum"))
+        tensors.update(zip(("scaler.minimum", "scaler.maximum"), rows))
+
+    return change
+
+
+def _scaler_files(valid: bytes) -> dict[str, bytes]:
+    """A global scaler's metadata and a per-step scaler's rows, each broken one way."""
+    older = as_global(valid)
+    global_edits = {
+        "scaler a string": _set("scaler", None, "0..1"),
+        "scaler reversed": _set("scaler", "minimum", 99.0),
+        "scaler NaN": _set("scaler", "maximum", float("nan")),
+        "scaler of an unknown kind": _set("scaler", "kind", "log"),
+    }
+    row_edits = {
+        "scaler rows NaN": _scaler_rows(lambda low, high: (low, high * float("nan"))),
+        "scaler rows reversed": _scaler_rows(lambda low, high: (high, low - 1)),
+        "scaler rows of another length": _scaler_rows(lambda low, high: (low[:-1], high[:-1])),
+        "scaler row missing": _scaler_rows(lambda low, high: (low,)),
+    }
+    return (
+        {name: with_metadata(older, edit) for name, edit in global_edits.items()}
+        | {name: with_tensors(valid, edit) for name, edit in row_edits.items()}
+        | {
+            "per-step scaler with values in the metadata": with_metadata(valid, _set("scaler", "minimum", 0.0)),
+            "global scaler with rows": with_metadata(valid, _set("scaler", None, {"kind": "global", "minimum": 0, "maximum": 1})),
+        }
+    )
+
+
 def _metadata_files(valid: bytes) -> dict[str, bytes]:
     edits = {
         "format unknown": _set("format", None, "pickle/9"),
@@ -86,9 +133,6 @@ def _metadata_files(valid: bytes) -> dict[str, bytes]:
         "config unknown family": _set("config", "family", "transformer"),
         "config unknown field": _set("config", "wings", 2),
         "config other input length": _set("config", "input_length", 100),
-        "scaler a string": _set("scaler", None, "0..1"),
-        "scaler reversed": _set("scaler", "minimum", 99.0),
-        "scaler NaN": _set("scaler", "maximum", float("nan")),
         "info a list": _set("info", None, [1, 2, 3]),
         "info a string": _set("info", None, "trained"),
         "info.train a list": _set("info", "train", ["mse"]),
@@ -118,15 +162,19 @@ def _tensor_files(valid: bytes) -> dict[str, bytes]:
 
 def crafted_model_files(valid: bytes) -> dict[str, bytes]:
     """Every crafted file the core loader must refuse, by a short name."""
-    return _header_files(valid) | _metadata_files(valid) | _tensor_files(valid)
+    return _header_files(valid) | _metadata_files(valid) | _scaler_files(valid) | _tensor_files(valid)
 
 
 UI_ONLY = {
     "data split impossible": _set("info", "data", {"test_size": 99_999}),
-    "scaler of another split": _set("scaler", "maximum", 7.0),
+    "global scaler of another split": _set("scaler", "maximum", 7.0),
 }
 
 
 def ui_only_files(valid: bytes) -> dict[str, bytes]:
     """Files the core loads but the app refuses: they do not fit the app's data."""
-    return {name: with_metadata(valid, edit) for name, edit in UI_ONLY.items()}
+    shifted = _scaler_rows(lambda low, high: (low, high + 0.5))
+    return {name: with_metadata(as_global(valid), edit) for name, edit in UI_ONLY.items()} | {
+        "per-step scaler of another split": with_tensors(valid, shifted),
+        "scaling other than its split's": with_metadata(valid, _set("info", "data", {"scaling": "global"})),
+    }

@@ -26,7 +26,7 @@ bench = load_benchmark()
 
 def test_defaults_are_thirty_learners_and_no_baseline() -> None:
     args = bench.parse_args([])
-    assert (args.learners, args.baseline_checkout, args.no_warm_up) == (30, None, False)
+    assert (args.learners, args.baseline_checkout, args.no_warm_up, args.clients) == (30, None, False, "websocket")
 
 
 @pytest.mark.parametrize("argv", [["--learners", "0"], ["--min-presses", "5", "--max-presses", "2"]])
@@ -61,7 +61,8 @@ def variant(name: str, train_s: list[float | None], error: str | None = None):
 def test_report_puts_both_variants_side_by_side_with_ratios_and_failures() -> None:
     project = variant("this checkout", [2.0, 4.0])
     baseline = variant("in-thread (baseline)", [8.0, None], error="cut off")
-    text = bench.report([project, baseline], learners=2)
+    text = bench.report([project, baseline], learners=2, clients="Streamlit websocket clients")
+    assert text.splitlines()[0] == "Workshop on one server, 2 learners (Streamlit websocket clients)"
     trained = next(line for line in text.splitlines() if line.startswith("learners trained"))
     assert trained.split()[-3:] == ["2.00", "1.00", "2.00×"]
     median = next(line for line in text.splitlines() if line.startswith("Train click → trained, median"))

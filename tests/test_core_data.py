@@ -45,8 +45,8 @@ def test_same_seed_same_split_other_seed_other_split(ecg) -> None:
     assert not np.array_equal(a.x_train, c.x_train)
 
 
-def test_scaler_is_fitted_on_training_rows_only(ecg, default_split) -> None:
-    split = default_split
+def test_global_scaler_is_fitted_on_training_rows_only(ecg) -> None:
+    split = make_split(ecg, DataConfig(scaling="global"))
     raw_train = split.scaler.inverse(split.x_train)
     assert split.scaler.minimum == pytest.approx(float(raw_train.min()), abs=1e-5)
     assert split.scaler.maximum == pytest.approx(float(raw_train.max()), abs=1e-5)
@@ -56,9 +56,23 @@ def test_scaler_is_fitted_on_training_rows_only(ecg, default_split) -> None:
     assert (split.scaler.minimum, split.scaler.maximum) != (float(ecg.signals.min()), float(ecg.signals.max()))
 
 
-def test_scaler_inverts(default_split) -> None:
-    beats = default_split.scaler.inverse(default_split.x_test[:5])
-    np.testing.assert_allclose(default_split.scaler.transform(beats), default_split.x_test[:5], atol=1e-6)
+def test_default_scaler_maps_each_time_step_of_the_training_rows_to_0_1(ecg, default_split) -> None:
+    split = default_split
+    assert split.config.scaling == "per_feature"
+    raw_train = split.scaler.inverse(split.x_train)
+    np.testing.assert_allclose(split.scaler.minimum, raw_train.min(axis=0), atol=1e-5)
+    np.testing.assert_allclose(split.scaler.maximum, raw_train.max(axis=0), atol=1e-5)
+    np.testing.assert_allclose(split.x_train.min(axis=0), 0.0, atol=1e-6)
+    np.testing.assert_allclose(split.x_train.max(axis=0), 1.0, atol=1e-6)
+    assert (split.x_test < 0).any() and (split.x_test > 1).any()  # test beats were not used for the fit
+    assert not np.allclose(split.scaler.maximum, ecg.signals.max(axis=0))
+
+
+@pytest.mark.parametrize("scaling", ["per_feature", "global"])
+def test_scaler_inverts(ecg, scaling) -> None:
+    split = make_split(ecg, DataConfig(train_size=300, scaling=scaling))
+    beats = split.scaler.inverse(split.x_test[:5])
+    np.testing.assert_allclose(split.scaler.transform(beats), split.x_test[:5], atol=1e-6)
 
 
 @pytest.mark.parametrize(

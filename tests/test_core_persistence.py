@@ -44,15 +44,18 @@ def test_the_score_error_and_the_rest_of_the_info_survive_a_round_trip(trained_d
     assert model_from_bytes(model_to_bytes(model, scaler, info)).info == info
 
 
+OLDER_DATA = DataConfig(scaling="global")
+
+
 @pytest.mark.parametrize(
     ("old_info", "expected"),
     [
         (
             {"epochs": 4, "train": {"loss": "mae"}, "data": {"seed": 2}},
-            ModelInfo(score_error="mae", epochs=4, data=DataConfig(seed=2)),
+            ModelInfo(score_error="mae", epochs=4, data=DataConfig(seed=2, scaling="global")),
         ),
-        ({"epochs": 4, "threshold": 0.5}, ModelInfo(epochs=4, threshold=0.5)),  # named no loss: trained with mse
-        ({}, ModelInfo()),
+        ({"epochs": 4, "threshold": 0.5}, ModelInfo(epochs=4, threshold=0.5, data=OLDER_DATA)),  # no loss: trained with mse
+        ({}, ModelInfo(data=OLDER_DATA)),  # files from before per-step scaling were scaled globally
     ],
 )
 def test_files_written_before_the_typed_info_read_as_they_were_meant(saved_bytes, old_info, expected) -> None:

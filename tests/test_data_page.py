@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from anomaly_core import CLASS_NAMES, DataConfig, EcgData, make_split
 from ui.data.explore import BANDS_KEY, BEAT_KEY, CLASS_KEY, OVERLAY_KEY, beats_of_class
+from ui.data.split import scaling_sentence
 from ui.presets import PRESETS
 from ui.settings import SETTINGS_KEY, LabSettings
 
@@ -83,9 +84,16 @@ def test_scaled_values_come_from_the_training_scaler(data_page: AppTest, ecg: Ec
     row = beats_of_class(ecg, 2)[0]  # the browser starts at class 2, beat 1
     scaled = scaler.transform(ecg.signals[row])
     caption = scaling_caption(data_page)
-    assert f"lowest value {scaler.minimum:.2f} to 0 and highest {scaler.maximum:.2f} to 1" in caption
+    assert "each time step's lowest training value to 0 and its highest to 1" in caption
+    assert f"the lows run from {scaler.minimum.min():.2f} to {scaler.minimum.max():.2f}" in caption
+    assert f"the highs from {scaler.maximum.min():.2f} to {scaler.maximum.max():.2f}" in caption
     assert f"scaled {scaled.min():.3f} … {scaled.max():.3f}" in caption
-    assert 0.0 <= scaled.min() < scaled.max() <= 1.0
+
+
+def test_a_global_scaler_is_described_by_its_one_range(ecg: EcgData) -> None:
+    scaler = make_split(ecg, DataConfig(scaling="global")).scaler
+    sentence = scaling_sentence(scaler)
+    assert f"lowest value {scaler.minimum:.2f} to 0 and highest {scaler.maximum:.2f} to 1" in sentence
 
 
 def test_composition_follows_the_train_page_settings(data_page: AppTest) -> None:

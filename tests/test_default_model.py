@@ -1,4 +1,4 @@
-"""The shipped ready model: small, weights only, test AUC >= 0.98, reproduced by `make model`, trained at start if missing."""
+"""The shipped ready model: small, tensors only, test AUC >= 0.98, reproduced by `make model`, trained at start if missing."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sklearn.metrics import roc_auc_score
 
 from anomaly_core import DataConfig, ModelConfig, TrainConfig, anomaly_scores, load_model, make_split
 from anomaly_core.__main__ import main
+from anomaly_core.scalers import SCALER_TENSORS
 from ui import current_model as state
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +35,7 @@ def test_checkpoint_is_small_and_holds_weights_only() -> None:
     header = json.loads(data[8 : 8 + header_length])  # plain JSON header, then raw tensor bytes: nothing to unpickle
     assert set(header["__metadata__"]) == {"anomaly_lab"}
     saved = load_model(CHECKPOINT, expected_length=140)
-    assert set(header) - {"__metadata__"} == set(saved.model.state_dict())
+    assert set(header) - {"__metadata__"} == set(saved.model.state_dict()) | set(SCALER_TENSORS)  # weights and scaler rows
     assert all(entry["dtype"] == "F32" for name, entry in header.items() if name != "__metadata__")
 
 

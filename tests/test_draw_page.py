@@ -15,11 +15,13 @@ from anomaly_core import CanvasFrame, read_signals_csv
 from ui.chosen_threshold import CHOICE_KEY, ThresholdChoice
 from ui.current_model import default_model
 from ui.draw.canvas import CANVAS_HEIGHT, CANVAS_WIDTH, grid_image
+from ui.draw.canvas_hooks import WIDTH_KEY
 from ui.draw.gallery import signals_csv
 from ui.draw.scoring import score_signals
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "draw.py")
+LAPTOP_COLUMN_PX = 980  # wide enough for the widest canvas (700 px)
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +30,22 @@ def ready():
     return default_model()
 
 
+def _page(width: int | None = LAPTOP_COLUMN_PX) -> AppTest:
+    """The Draw page alone; `width`: the column width its browser has reported (None: not yet)."""
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    if width is not None:
+        at.session_state[WIDTH_KEY] = {"width": width}
+    return at
+
+
 @pytest.fixture
 def at() -> AppTest:
-    return AppTest.from_file(PAGE, default_timeout=60).run()
+    return _page().run()
 
 
 def _frame(ready) -> CanvasFrame:
-    low, high = np.floor(ready.scaler.minimum), np.ceil(ready.scaler.maximum)
+    lowest, highest = ready.scaler.value_range
+    low, high = np.floor(lowest), np.ceil(highest)
     return CanvasFrame(width=CANVAS_WIDTH, height=CANVAS_HEIGHT, low=float(low), high=float(high))
 
 
@@ -79,6 +90,16 @@ def test_page_opens_alone_with_an_empty_canvas_and_a_scored_test_beat(at: AppTes
     assert at.slider(key="draw_threshold_slider").value == pytest.approx(ready.threshold, rel=1e-6)
     verdicts = [m.value for m in at.metric if m.label == "Verdict"]
     assert verdicts in (["Normal"], ["Anomaly"])  # only the bend tab has a beat to score before anything is drawn
+
+
+def test_no_canvas_until_the_browser_reports_the_columns_width() -> None:
+    at = _page(width=None).run()  # a canvas drawn now would be replaced once the width arrives, with its first stroke
+    assert not at.exception
+    assert any("Fitting the canvas" in caption.value for caption in at.caption)
+    assert any("canvas is empty" in info.value for info in at.info)
+    at.session_state[WIDTH_KEY] = {"width": LAPTOP_COLUMN_PX}
+    at.run()
+    assert not any("Fitting the canvas" in caption.value for caption in at.caption)
 
 
 def test_drawn_normal_beat_is_normal_and_a_flat_high_line_is_an_anomaly(at: AppTest, ready) -> None:
@@ -139,10 +160,11 @@ def test_bending_a_normal_beat_raises_its_score_and_reset_undoes_it(at: AppTest,
     ):
         at.slider(key=key).set_value(value).run()
         assert not at.exception
-    edited = bent_score()
-    assert edited > start
-    at.slider(key="draw_bend_spike_height").set_value(5.0).run()
-    assert bent_score() > edited and _metrics(at, "draw_bent")["Verdict"] == "Anomaly"
+    assert bent_score() > start and _metrics(at, "draw_bent")["Verdict"] == "Anomaly"
+    at.button(key="draw_bend_reset").click().run()
+    assert bent_score() == pytest.approx(start, rel=1e-6)
+    at.slider(key="draw_bend_spike_height").set_value(5.0).run()  # a spike alone (on top of the bends the model's
+    assert bent_score() > 5 * start and _metrics(at, "draw_bent")["Verdict"] == "Anomaly"  # score need not grow further)
     at.button(key="draw_bend_reset").click().run()
     assert bent_score() == pytest.approx(start, rel=1e-6)
     assert at.slider(key="draw_bend_spike_height").value == 0.0

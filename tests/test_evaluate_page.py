@@ -234,7 +234,8 @@ def test_histogram_hatches_exactly_the_false_alarms_and_missed_beats(trained_def
         confusion = sweep.at(threshold)
         for log_x in (False, True):
             bars = {
-                trace.name: int(sum(trace.y)) for trace in outcome_histogram(scores, split.y_test, threshold, log_x=log_x).data
+                trace["name"]: int(sum(trace["y"]))
+                for trace in outcome_histogram(scores, split.y_test, threshold, log_x=log_x)["data"]
             }
             assert bars == {
                 "normal": confusion.tn,

@@ -1,11 +1,15 @@
 """ONNX export: for every family, onnxruntime gives the torch scores (to 1e-5) on raw beats of any batch size."""
 
+import dataclasses
+
 import numpy as np
 import onnx
 import pytest
 
 from anomaly_core import (
+    SCALINGS,
     DataConfig,
+    MinMaxScaler,
     ModelConfig,
     ModelFileError,
     TrainConfig,
@@ -21,13 +25,14 @@ from anomaly_core.export import ONNX_FORMAT, onnx_bytes
 from anomaly_core.persistence import ModelInfo, SavedModel
 from tests.model_files import with_metadata
 
-# Small nets, each with another error kind or smoothing, so the graph covers every scoring path.
+# Small nets, each with another error kind, smoothing or scaler, so the graph covers every scoring path.
 FAMILIES = {
-    "dense": (ModelConfig(encoder_hidden=(32,), latent_size=8), "mse"),
-    "denoising": (ModelConfig(encoder_hidden=(32,), latent_size=8, input_noise=0.05, score_smoothing=1), "mae"),
-    "vae": (ModelConfig(family="vae", encoder_hidden=(32,), latent_size=8, vae_score="elbo"), "mse"),
-    "conv": (ModelConfig(family="conv", conv_channels=(4, 8), latent_size=8), "msle"),
-    "lstm": (ModelConfig(family="lstm", lstm_hidden=8, latent_size=8, score_smoothing=3), "mse"),
+    "dense": (ModelConfig(encoder_hidden=(32,), latent_size=8), "mse", "per_feature"),
+    "dense, global scaler": (ModelConfig(encoder_hidden=(32,), latent_size=8), "mse", "global"),
+    "denoising": (ModelConfig(encoder_hidden=(32,), latent_size=8, input_noise=0.05, score_smoothing=1), "mae", "per_feature"),
+    "vae": (ModelConfig(family="vae", encoder_hidden=(32,), latent_size=8, vae_score="elbo"), "mse", "global"),
+    "conv": (ModelConfig(family="conv", conv_channels=(4, 8), latent_size=8), "msle", "per_feature"),
+    "lstm": (ModelConfig(family="lstm", lstm_hidden=8, latent_size=8, score_smoothing=3), "mse", "per_feature"),
 }
 
 
@@ -41,8 +46,8 @@ def train_tiny(cfg: ModelConfig, loss: str, split) -> SavedModel:
 
 @pytest.fixture(scope="module")
 def exported(ecg) -> dict[str, tuple[SavedModel, bytes]]:
-    split = make_split(ecg, DataConfig(train_size=300, test_size=200, seed=0))
-    models = {name: train_tiny(cfg, loss, split) for name, (cfg, loss) in FAMILIES.items()}
+    splits = {scaling: make_split(ecg, DataConfig(train_size=300, test_size=200, scaling=scaling)) for scaling in SCALINGS}
+    models = {name: train_tiny(cfg, loss, splits[scaling]) for name, (cfg, loss, scaling) in FAMILIES.items()}
     return {name: (saved, onnx_bytes(saved)) for name, saved in models.items()}
 
 
@@ -67,6 +72,16 @@ def test_the_graph_has_a_dynamic_batch_axis_and_says_how_it_scores(exported, ecg
     meta = scorer.metadata
     assert meta["format"] == ONNX_FORMAT and meta["family"] == saved.config.family
     assert meta["error_kind"] == FAMILIES[family][1] and float(meta["threshold"]) == saved.info.threshold
+    assert meta["scaling"] == saved.scaler.kind == FAMILIES[family][2]
+
+
+def test_the_graph_scales_each_step_with_its_own_range(exported, ecg) -> None:
+    saved, data = exported["dense"]
+    beats = ecg.signals[:20]
+    as_global = dataclasses.replace(saved, scaler=MinMaxScaler(*saved.scaler.value_range))
+    onnx_scores = OnnxScorer(data)(beats)
+    np.testing.assert_allclose(onnx_scores, TorchScorer(saved)(beats), rtol=1e-5, atol=1e-5)
+    assert not np.allclose(onnx_scores, TorchScorer(as_global)(beats), rtol=1e-2)
 
 
 def test_cli_export_writes_a_file_that_scores_like_the_model(exported, ecg, tmp_path, capsys) -> None:
@@ -99,8 +114,8 @@ def test_cli_export_bad_input_gives_one_line_and_exit_code_2(exported, tmp_path,
 
 def test_a_model_file_from_a_newer_format_is_refused_clearly(exported) -> None:
     saved, _ = exported["dense"]
-    newer = with_metadata(model_to_bytes(saved.model, saved.scaler), lambda header, meta: meta.update(format="anomaly-lab/2"))
+    newer = with_metadata(model_to_bytes(saved.model, saved.scaler), lambda header, meta: meta.update(format="anomaly-lab/3"))
     with pytest.raises(
-        ModelFileError, match=r"format anomaly-lab/2, newer than this Anomaly Lab reads \(anomaly-lab/1\); upgrade"
+        ModelFileError, match=r"format anomaly-lab/3, newer than this Anomaly Lab reads \(anomaly-lab/2\); upgrade"
     ):
         model_from_bytes(newer)

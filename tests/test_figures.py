@@ -12,7 +12,7 @@ def test_log_ticks_are_one_two_five_steps_over_the_losses() -> None:
 
 def test_loss_chart_labels_its_log_ticks_as_plain_numbers() -> None:
     figure = loss_figure([1, 2, 3], [0.01, 0.004, 0.002], [0.012, 0.005, 0.0025])
-    axis = figure.layout.yaxis
-    assert axis.type == "log"
-    assert list(axis.ticktext) == ["0.002", "0.005", "0.01"]
-    assert all(float(text) == value for text, value in zip(axis.ticktext, axis.tickvals))
+    axis = figure["layout"]["yaxis"]
+    assert axis["type"] == "log"
+    assert list(axis["ticktext"]) == ["0.002", "0.005", "0.01"]
+    assert all(float(text) == value for text, value in zip(axis["ticktext"], axis["tickvals"]))

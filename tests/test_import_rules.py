@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE_PACKAGES = ("home", "data", "train", "evaluate", "draw", "compare", "teacher")
+PAGE_PACKAGES = ("home", "data", "train", "evaluate", "draw", "compare", "teacher", "sweep")
 UI_FRAMEWORKS = ("streamlit", "plotly", "streamlit_drawable_canvas")
 
 
@@ -84,7 +84,7 @@ def test_the_project_keeps_its_layering() -> None:
         ("ui/draw/scoring.py", "from ui.evaluate.controls import CACHE_KEY", "ui.draw imports page package ui.evaluate"),
         ("ui/sidebar.py", "from ui.train.run import TrainRun", "shared ui code imports page package ui.train"),
         ("ui/figures.py", "import pages.home", "imports the page script pages.home"),
-        ("benchmarks/bench_ui.py", "from tests.e2e.conftest import open_page", "a benchmark imports tests"),
+        ("benchmarks/bench_latency.py", "from tests.e2e.conftest import open_page", "a benchmark imports tests"),
         ("pages/draw.py", "from ui.draw.scoring import render_threshold", "a page script reaches past its view"),
     ],
 )

@@ -8,8 +8,10 @@ from streamlit.testing.v1 import AppTest
 
 from anomaly_core import ModelConfig, ModelFileError, TrainConfig, Trainer, anomaly_scores, build_model, model_from_bytes
 from tests.model_files import write_pickle_exploit
+from tests.test_train_page import open_app
 from ui.current_model import ACTIVE_MODEL_KEY, default_model, make_active_model
 from ui.model_file import model_file_bytes, model_from_upload
+from ui.runs import SESSION_PARAM
 from ui.sidebar import UPLOAD_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,3 +85,15 @@ def test_an_mae_model_uploaded_in_the_sidebar_is_scored_as_mae(mae_model) -> Non
     at.sidebar.file_uploader(key=UPLOAD_KEY).set_value(upload).run()
     assert not at.exception
     assert_scored_as_mae(at.session_state[ACTIVE_MODEL_KEY], mae_model)
+
+
+def test_an_uploaded_model_is_kept_as_a_run_and_survives_a_reload(mae_model) -> None:
+    at = open_app("pages/evaluate.py")
+    upload = ("mae.safetensors", model_file_bytes(mae_model), "application/octet-stream")
+    at.sidebar.file_uploader(key=UPLOAD_KEY).set_value(upload).run()
+    uploaded = at.session_state[ACTIVE_MODEL_KEY]
+    assert not at.exception and uploaded.run_id is not None and "My runs (1)" in [e.label for e in at.sidebar.expander]
+    again = open_app("pages/evaluate.py", **{SESSION_PARAM: at.query_params[SESSION_PARAM]})  # a reload: same address
+    reopened = again.session_state[ACTIVE_MODEL_KEY]
+    assert not again.exception and reopened.run_id == uploaded.run_id and reopened.name == "Uploaded: mae.safetensors"
+    assert_scored_as_mae(reopened, mae_model)

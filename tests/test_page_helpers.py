@@ -80,9 +80,9 @@ def test_network_diagram_follows_the_config_and_counts_parameters() -> None:
         ("decoder", 20), ("decoder", 40), ("decoder", 100), ("output", 140),
     ]  # fmt: skip
     figure = network_figure(cfg, count_parameters(build_model(cfg)))
-    assert f"{count_parameters(build_model(cfg)):,} parameters" in figure.layout.title.text
-    bottleneck = [trace for trace in figure.data if trace.marker.color == ANOMALY_COLOR]
-    assert len(bottleneck) == 1 and len(bottleneck[0].y) == 3  # three nodes, highlighted
+    assert f"{count_parameters(build_model(cfg)):,} parameters" in figure["layout"]["title"]["text"]
+    bottleneck = [trace for trace in figure["data"] if trace.get("marker", {}).get("color") == ANOMALY_COLOR]
+    assert len(bottleneck) == 1 and len(bottleneck[0]["y"]) == 3  # three nodes, highlighted
     assert [c for c in diagram_columns(ModelConfig(family="conv", conv_channels=(8, 16))) if c[0] == "encoder"] == [
         ("encoder", 8),
         ("encoder", 16),

@@ -75,6 +75,18 @@ def test_epochs_checkpoint_and_finish(run_store: RunStore) -> None:
     assert run_store.checkpoint(run_id) == b"weights-2"
 
 
+def test_an_imported_model_is_a_finished_run_of_its_session_only(run_store: RunStore) -> None:
+    mine, other = run_store.create_session(), run_store.create_session()
+    busy = run_store.create_run(mine, "Training", SPEC, 5)  # importing never waits for, or blocks, a training run
+    run = run_store.import_run(mine, "Uploaded: a.safetensors", SPEC, b"uploaded-weights", 40, {"auc": 0.99})
+    assert (run.status, run.epochs, run.metrics, run.usable, run.active) == ("finished", 40, {"auc": 0.99}, True, False)
+    assert run_store.checkpoint(run.id) == b"uploaded-weights" and run_store.epochs(run.id) == []
+    assert [r.id for r in run_store.list_runs(mine)] == [busy.id, run.id] and run_store.list_runs(other) == []
+    assert run_store.claim_next("host:1").id == busy.id and run_store.claim_next("host:2") is None  # never queued
+    with pytest.raises(RunNotFound):
+        run_store.get_run(other, run.id)
+
+
 def test_stop_requests_reach_the_worker_and_queued_runs_stop_at_once(run_store: RunStore) -> None:
     token, run_id = claimed_run(run_store)
     run_store.request_stop(token, run_id)
@@ -173,6 +185,7 @@ def test_a_worker_pool_trains_a_queued_run_to_the_end(make_store, tmp_path) -> N
     """Real worker processes (their own store connections) train a run; its weights come back from the store."""
     from anomaly_core.runs.checkpoint import model_from_checkpoint
     from anomaly_core.runs.pool import WorkerPool
+    from anomaly_core.scalers import MinMaxScaler
 
     store = make_store()
     settings = store.settings
@@ -188,4 +201,4 @@ def test_a_worker_pool_trains_a_queued_run_to_the_end(make_store, tmp_path) -> N
     done = store.get_run(token, run.id)
     assert (done.status, done.epochs) == ("finished", 3) and done.metrics["auc"] > 0.5
     assert [e.epoch for e in store.epochs(run.id)] == [1, 2, 3]
-    model_from_checkpoint(SPEC, store.checkpoint(run.id))
+    model_from_checkpoint(SPEC, store.checkpoint(run.id), MinMaxScaler(0.0, 1.0))

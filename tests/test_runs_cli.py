@@ -12,6 +12,7 @@ from anomaly_core import DataConfig, EcgSplit, ModelConfig, TrainConfig, load_mo
 from anomaly_core.__main__ import main
 from anomaly_core.runs import RunSettings, RunSpec, SQLiteRunStore
 from anomaly_core.runs.checkpoint import model_from_checkpoint
+from anomaly_core.runs.records import RUN_ID_PATTERN, TOKEN_PATTERN, new_identifier
 from anomaly_core.runs.worker import train_run
 from anomaly_core.scoring import anomaly_scores
 
@@ -48,7 +49,7 @@ def test_an_exported_run_is_a_model_file_that_scores_like_the_run(trained, tmp_p
     run = next(r for r in store.all_runs() if r.id == run_id)
     checkpoint = store.checkpoint(run_id)
     assert checkpoint is not None
-    expected = anomaly_scores(model_from_checkpoint(run.spec, checkpoint), default_split.x_test, "mae")
+    expected = anomaly_scores(model_from_checkpoint(run.spec, checkpoint, default_split.scaler), default_split.x_test, "mae")
     np.testing.assert_allclose(anomaly_scores(saved.model, default_split.x_test, saved.info.score_error), expected, rtol=1e-6)
 
 
@@ -56,3 +57,11 @@ def test_an_unknown_run_is_one_line_and_exit_code_2(trained, capsys) -> None:
     assert main(["runs", "show", "no-such-run"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "no run 'no-such-run'" in error
+
+
+def test_ids_never_look_like_command_line_options() -> None:
+    """`runs show ID` and `runs list --session TOKEN` take ids as arguments: one starting with "-" would be an option."""
+    ids = [new_identifier(9) for _ in range(3000)] + [new_identifier(24) for _ in range(500)]
+    assert len(set(ids)) == len(ids)
+    assert not [text for text in ids if text.startswith("-")]
+    assert all(RUN_ID_PATTERN.fullmatch(text) for text in ids[:3000]) and all(TOKEN_PATTERN.fullmatch(t) for t in ids[3000:])

@@ -38,14 +38,16 @@ def _moving_average(rows: np.ndarray, window: int) -> np.ndarray:
 
 def test_window_one_is_the_plain_mean_squared_error(trained_default) -> None:
     model, x = _with_smoothing(trained_default.trainer.model, 1), trained_default.split.x_test[:50]
-    expected = np.square(reconstruct(model, x) - x).mean(axis=1)
+    weights = trained_default.split.scaler.score_weights()  # the per-step scaler's: the difference in one global unit
+    expected = np.square((reconstruct(model, x) - x) * weights).mean(axis=1)
     np.testing.assert_allclose(anomaly_scores(model, x, "mse"), expected, rtol=1e-5)
 
 
 def test_a_window_averages_the_difference_over_neighbouring_steps(trained_default) -> None:
     model, x = trained_default.trainer.model, trained_default.split.x_test[:50]
     assert model.config.score_smoothing == 5
-    expected = np.square(_moving_average(reconstruct(model, x) - x, 5))
+    weights = trained_default.split.scaler.score_weights()
+    expected = np.square(_moving_average((reconstruct(model, x) - x) * weights, 5))
     np.testing.assert_allclose(per_step_errors(model, x, "mse"), expected, rtol=1e-4, atol=1e-9)
     np.testing.assert_allclose(anomaly_scores(model, x, "mse"), expected.mean(axis=1), rtol=1e-4)
 

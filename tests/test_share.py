@@ -33,7 +33,7 @@ OTHER_TRAIN = {
 OTHER_DATA = {
     "train_size": 800, "test_size": 500, "abnormal_fraction": 0.1, "val_fraction": 0.2, "test_pool_fraction": 0.3, "seed": 7,
     "dataset": "ecgfivedays", "normal_class": 2, "signal_anomalies": "spike,flat", "signal_trend": True,
-    "signal_seasonality": True,
+    "signal_seasonality": True, "scaling": ["global", "per_feature"],
 }  # fmt: skip
 
 

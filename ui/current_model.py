@@ -19,16 +19,17 @@ from anomaly_core import (
     Autoencoder,
     DataConfig,
     EcgSplit,
-    MinMaxScaler,
     ModelConfig,
     ModelFileError,
     ModelInfo,
     SavedModel,
+    Scaler,
     ScoreSummary,
     ThresholdSweep,
     TrainConfig,
     Trainer,
     anomaly_scores,
+    attach_scaler,
     build_model,
     load_model,
     save_model,
@@ -50,7 +51,7 @@ class ActiveModel:
 
     name: str
     model: Autoencoder
-    scaler: MinMaxScaler
+    scaler: Scaler
     split: EcgSplit
     loss: str  # the error it is scored with (ModelInfo.score_error)
     test_scores: np.ndarray
@@ -81,6 +82,13 @@ class ActiveModel:
         )
 
     @cached_property
+    def score_range(self) -> tuple[float, float]:
+        """Lowest and highest error over its test and training beats (computed once: every slider rerun asks)."""
+        low = min(float(self.test_scores.min()), float(self.train_scores.min()))
+        high = max(float(self.test_scores.max()), float(self.train_scores.max()))
+        return low, high
+
+    @cached_property
     def sweep(self) -> ThresholdSweep:
         """The test scores sorted once (built on first use): any threshold is then one binary search, no model call."""
         return ThresholdSweep(self.split.y_test, self.test_scores)
@@ -102,7 +110,8 @@ def make_active_model(
     is_default: bool = False,
     run_id: str | None = None,
 ) -> ActiveModel:
-    """Score the split's test and training beats once and bundle them with the model."""
+    """Score the split's test and training beats once (weighted by the split's scaler) and bundle them with the model."""
+    attach_scaler(model, split.scaler)
     test_scores = anomaly_scores(model, split.x_test, loss)
     train_scores = anomaly_scores(model, split.x_train, loss)
     return ActiveModel(

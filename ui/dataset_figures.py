@@ -1,6 +1,6 @@
 """Plotly figures for the datasets that are not single beats: digits as images, the long signal over time.
 
-Pure builders shared by the Data, Evaluate and Draw pages: data in, go.Figure out, no Streamlit.
+Pure builders shared by the Data, Evaluate and Draw pages: data in, go.Figure out (subplots, shapes), no Streamlit.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from anomaly_core import Span
-from ui.figures import ANOMALY_COLOR, RECON_COLOR, THRESHOLD_COLOR, style_figure
+from ui.figures import ANOMALY_COLOR, RECON_COLOR, THRESHOLD_COLOR, house_layout
 
 PALETTE = ("#2a9d8f", "#e76f51", "#8e44ad", "#f4a261", "#6c757d", "#264653", "#e9c46a", "#457b9d", "#d62828", "#6a994e")
 SPAN_FILL = "rgba(231,111,81,0.18)"
@@ -22,6 +22,16 @@ def class_color(label: int, classes: Sequence[int], normal: Sequence[int] = ()) 
     """A colour per class of a dataset: normal classes first (teal), then the others in order (ECG5000's own colours)."""
     ordered = sorted(classes, key=lambda c: (c not in normal, c))
     return PALETTE[ordered.index(label) % len(PALETTE)] if label in ordered else RECON_COLOR
+
+
+def style_figure(fig: go.Figure, title: str, x: str, y: str, *, height: int = 320) -> go.Figure:
+    """The house look (`ui.figures.house_layout`) on a go.Figure; an empty axis title keeps the subplots' own."""
+    layout = house_layout(title, x, y, height=height)
+    for axis, text in (("xaxis", x), ("yaxis", y)):
+        if not text:
+            del layout[axis]
+    fig.update_layout(**layout)
+    return fig
 
 
 def _heatmap(image: np.ndarray, low: float, high: float) -> go.Heatmap:

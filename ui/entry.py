@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from ui.access import access_granted
 from ui.runs import TOKEN_KEY
 
 RERUN_KEY = "app_entry_rerun"  # this session already reran once to get through app.py
@@ -24,3 +25,5 @@ def ensure_app_entry() -> None:
         PagesManager.uses_pages_directory = False
         st.session_state[RERUN_KEY] = True  # once: a page run alone on purpose (a test) then draws as it is
         st.rerun()
+    if not access_granted():  # a workshop's code was not entered: no page runs alone either
+        st.stop()

@@ -1,78 +1,119 @@
-"""Plotly figure builders shared by several pages: data in, go.Figure out, no Streamlit."""
+"""Plotly figure builders shared by several pages: data in, a figure spec (plotly's JSON as a dict) out, no Streamlit.
+
+Specs, not go.Figure objects: building, validating and copying a go.Figure costs 15-35 ms per chart on a busy
+2-core machine, too much for charts redrawn on every slider move or live training update. `ui.fast_chart.show_chart`
+shows a spec; the builders write plotly's JSON form directly (`title=dict(text=...)`, nested `line`, `marker`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
 
 from anomaly_core import flag_anomalies
+
+FigureSpec = dict[str, Any]  # {"data": [trace dicts], "layout": {...}} in plotly's JSON form
 
 NORMAL_COLOR = "#2a9d8f"
 ANOMALY_COLOR = "#e76f51"
 RECON_COLOR = "#264653"
 THRESHOLD_COLOR = "#6c757d"
+LEGEND_ABOVE = dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0)
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0.0)
 
 
-def style_figure(fig: go.Figure, title: str, x: str, y: str, *, height: int = 320, legend_below: bool = False) -> go.Figure:
-    """The house look: title, axis titles, compact margins, a horizontal legend (Streamlit's theme does the rest)."""
-    legend = (
-        dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0.0)
-        if legend_below
-        else (dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0))
+def house_layout(title: str, x: str, y: str, *, height: int = 320, legend_below: bool = False, **extra: Any) -> dict:
+    """The house look as a layout dict: title, axis titles, compact margins, a horizontal legend; `extra` merged in."""
+    layout: dict[str, Any] = dict(
+        title=dict(text=title),
+        xaxis=dict(title=dict(text=x)),
+        yaxis=dict(title=dict(text=y)),
+        height=height,
+        margin=dict(l=50, r=20, t=50, b=45),
+        legend=LEGEND_BELOW if legend_below else LEGEND_ABOVE,
     )
-    fig.update_layout(
-        title=title, xaxis_title=x, yaxis_title=y, height=height, margin=dict(l=50, r=20, t=50, b=45), legend=legend
-    )
-    return fig
+    for key, value in extra.items():
+        layout[key] = {**layout[key], **value} if isinstance(value, dict) and isinstance(layout.get(key), dict) else value
+    return layout
+
+
+def make_figure(data: list[dict], layout: dict) -> FigureSpec:
+    """A figure spec from trace dicts and a layout dict."""
+    return {"data": data, "layout": layout}
+
+
+def vertical_line(x: float, color: str = THRESHOLD_COLOR, *, dash: str = "dash", width: float = 2) -> dict:
+    """A line across the whole plot height at `x` (a layout shape)."""
+    return dict(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=color, dash=dash, width=width))
+
+
+def line_label(x: float, text: str, *, side: str = "right", shift: int = 0) -> dict:
+    """A label at the top of a vertical line at `x`, on its `side` (a layout annotation)."""
+    return dict(x=x, y=1, yref="paper", text=text, showarrow=False, xanchor="left" if side == "right" else "right",
+                yanchor="top", yshift=shift)  # fmt: skip
+
+
+def histogram_bars(scores: np.ndarray, y_true: np.ndarray, bins: int = 60) -> list[dict]:
+    """Overlaid bars of normal and abnormal scores (n,), on bins shared by both."""
+    scores, y_true = np.asarray(scores), np.asarray(y_true)
+    edges = np.histogram_bin_edges(scores, bins=bins)
+    centers, widths = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
+    bars = []
+    for label, name, color in ((0, "normal", NORMAL_COLOR), (1, "abnormal", ANOMALY_COLOR)):
+        counts, _ = np.histogram(scores[y_true == label], bins=edges)
+        bars.append(dict(type="bar", x=centers, y=counts, width=widths, name=name, marker=dict(color=color), opacity=0.65))
+    return bars
 
 
 def error_histogram(
     scores: np.ndarray, y_true: np.ndarray, threshold: float | None = None, *, title: str = "Reconstruction error of test beats"
-) -> go.Figure:
+) -> FigureSpec:
     """Overlaid histograms of normal and abnormal scores, with the threshold as a vertical line."""
-    scores, y_true = np.asarray(scores), np.asarray(y_true)
-    edges = np.histogram_bin_edges(scores, bins=60)
-    fig = go.Figure()
-    for label, name, color in ((0, "normal", NORMAL_COLOR), (1, "abnormal", ANOMALY_COLOR)):
-        counts, _ = np.histogram(scores[y_true == label], bins=edges)
-        fig.add_bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=np.diff(edges), name=name, marker_color=color, opacity=0.65)
-    fig.update_layout(barmode="overlay")
-    if threshold is not None:
-        fig.add_vline(x=threshold, line_dash="dash", line_color=THRESHOLD_COLOR, annotation_text="threshold")
-    return style_figure(fig, title, "reconstruction error", "beats")
+    lines = [] if threshold is None else [float(threshold)]
+    return _histogram(histogram_bars(scores, y_true), title, lines, [])
 
 
-def roc_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float, point: tuple[float, float] | None = None) -> go.Figure:
+def _histogram(bars: list[dict], title: str, lines: list[float], extra: list[tuple[float, str, str]]) -> FigureSpec:
+    """Bars with dashed threshold lines (labelled) and extra solid lines (x, colour, label)."""
+    shapes = [vertical_line(x) for x in lines] + [vertical_line(x, color, dash="solid", width=3) for x, color, _ in extra]
+    labels = [line_label(x, "threshold") for x in lines]
+    labels += [line_label(x, text, side="right" if color == ANOMALY_COLOR else "left", shift=-16) for x, color, text in extra]
+    layout = house_layout(title, "reconstruction error", "beats", barmode="overlay", shapes=shapes, annotations=labels)
+    return make_figure(bars, layout)
+
+
+def roc_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float, point: tuple[float, float] | None = None) -> FigureSpec:
     """ROC curve with its AUC and, optionally, the current operating point (fpr, tpr)."""
-    fig = go.Figure()
-    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dot", color="#bbb"), name="chance")
-    fig.add_scatter(x=fpr, y=tpr, mode="lines", line=dict(color=RECON_COLOR), name=f"ROC (AUC {auc:.3f})")
+    data = [
+        dict(type="scatter", x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dot", color="#bbb"), name="chance"),
+        dict(type="scatter", x=fpr, y=tpr, mode="lines", line=dict(color=RECON_COLOR), name=f"ROC (AUC {auc:.3f})"),
+    ]
     if point is not None:
-        fig.add_scatter(x=[point[0]], y=[point[1]], mode="markers", marker=dict(size=12, color=ANOMALY_COLOR), name="threshold")
-    fig.update_xaxes(range=[0, 1])
-    fig.update_yaxes(range=[0, 1.02])
-    return style_figure(fig, "ROC curve", "false-positive rate", "true-positive rate (recall)")
+        data.append(dict(type="scatter", x=[point[0]], y=[point[1]], mode="markers", name="threshold",
+                         marker=dict(size=12, color=ANOMALY_COLOR)))  # fmt: skip
+    layout = house_layout("ROC curve", "false-positive rate", "true-positive rate (recall)",
+                          xaxis=dict(range=[0, 1]), yaxis=dict(range=[0, 1.02]))  # fmt: skip
+    return make_figure(data, layout)
+
+
+def reconstruction_traces(signal: np.ndarray, reconstruction: np.ndarray) -> list[dict]:
+    """A beat and its reconstruction as two lines, the gap between them shaded as the error."""
+    steps = np.arange(len(signal))
+    return [
+        dict(type="scatter", x=steps, y=reconstruction, mode="lines", line=dict(color=RECON_COLOR, dash="dash"),
+             name="reconstruction"),
+        dict(type="scatter", x=steps, y=signal, mode="lines", line=dict(color=ANOMALY_COLOR), fill="tonexty",
+             fillcolor="rgba(231,111,81,0.25)", name="beat (error shaded)"),
+    ]  # fmt: skip
 
 
 def reconstruction_figure(
     signal: np.ndarray, reconstruction: np.ndarray, *, title: str = "Beat and its reconstruction", y_label: str = "value"
-) -> go.Figure:
+) -> FigureSpec:
     """A beat against its reconstruction, the gap between them shaded as the error."""
-    steps = np.arange(len(signal))
-    fig = go.Figure()
-    fig.add_scatter(x=steps, y=reconstruction, mode="lines", line=dict(color=RECON_COLOR, dash="dash"), name="reconstruction")
-    fig.add_scatter(
-        x=steps,
-        y=signal,
-        mode="lines",
-        line=dict(color=ANOMALY_COLOR),
-        fill="tonexty",
-        fillcolor="rgba(231,111,81,0.25)",
-        name="beat (error shaded)",
-    )
-    return style_figure(fig, title, "time step", y_label)
+    return make_figure(reconstruction_traces(signal, reconstruction), house_layout(title, "time step", y_label))
 
 
 def log_ticks(values: Sequence[float]) -> list[float]:
@@ -86,44 +127,35 @@ def log_ticks(values: Sequence[float]) -> list[float]:
     return inside if len(inside) >= 3 else [t for t in ticks if 10.0**low <= t <= 10.0**high]
 
 
-def loss_figure(epochs: Sequence[int], train_loss: Sequence[float], val_loss: Sequence[float]) -> go.Figure:
+def loss_figure(epochs: Sequence[int], train_loss: Sequence[float], val_loss: Sequence[float]) -> FigureSpec:
     """Training and validation loss per epoch (log scale, every tick labelled in full, e.g. 0.002 0.005 0.01)."""
-    fig = go.Figure()
-    fig.add_scatter(x=list(epochs), y=list(train_loss), mode="lines+markers", name="training", line=dict(color=RECON_COLOR))
-    fig.add_scatter(x=list(epochs), y=list(val_loss), mode="lines+markers", name="validation", line=dict(color=ANOMALY_COLOR))
+    data = [
+        dict(type="scatter", x=list(epochs), y=list(losses), mode="lines+markers", name=name, line=dict(color=color))
+        for losses, name, color in ((train_loss, "training", RECON_COLOR), (val_loss, "validation", ANOMALY_COLOR))
+    ]
     ticks = log_ticks([*train_loss, *val_loss])
-    fig.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
-    return style_figure(fig, "Loss", "epoch", "loss")
+    yaxis = dict(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
+    return make_figure(data, house_layout("Loss", "epoch", "loss", yaxis=yaxis))
 
 
 def drawn_beat_figure(
     signal: np.ndarray, reconstruction: np.ndarray, nearest_normal: np.ndarray | None = None, *, title: str = "Your beat"
-) -> go.Figure:
+) -> FigureSpec:
     """A drawn or edited beat against its reconstruction (error shaded), with the nearest normal test beat dotted."""
-    fig = reconstruction_figure(signal, reconstruction, title=title, y_label="value (original units)")
+    data = reconstruction_traces(signal, reconstruction)
     if nearest_normal is not None:
-        steps = np.arange(len(nearest_normal))
-        fig.add_scatter(
-            x=steps, y=nearest_normal, mode="lines", line=dict(color=NORMAL_COLOR, dash="dot"), name="nearest normal test beat"
-        )
-    return fig
+        data.append(dict(type="scatter", x=np.arange(len(nearest_normal)), y=nearest_normal, mode="lines",
+                         line=dict(color=NORMAL_COLOR, dash="dot"), name="nearest normal test beat"))  # fmt: skip
+    return make_figure(data, house_layout(title, "time step", "value (original units)"))
 
 
-def histogram_with_score(
-    scores: np.ndarray, y_true: np.ndarray, threshold: float, score: float, *, label: str = "your beat"
-) -> go.Figure:
-    """The test-set error histogram with the threshold and one more score marked on it."""
-    fig = error_histogram(scores, y_true, threshold, title="Where your beat falls among the test beats")
-    flagged = bool(flag_anomalies(score, threshold))
-    color = ANOMALY_COLOR if flagged else NORMAL_COLOR
-    side = "top right" if flagged else "top left"  # away from the threshold's own label
-    fig.add_vline(x=score, line_width=3, line_color=color, annotation_text=label, annotation_position=side, annotation_yshift=-16)
-    return fig
+def histogram_with_score(bars: list[dict], threshold: float, score: float, *, label: str = "your beat") -> FigureSpec:
+    """A test-set error histogram (`histogram_bars`) with the threshold and one more score marked on it."""
+    color = ANOMALY_COLOR if bool(flag_anomalies(score, threshold)) else NORMAL_COLOR  # its label away from the threshold's
+    return _histogram(bars, "Your beat among the test beats", [float(threshold)], [(float(score), color, label)])
 
 
-def signals_figure(signals: Sequence[np.ndarray], names: Sequence[str], *, title: str = "Saved beats") -> go.Figure:
+def signals_figure(signals: Sequence[np.ndarray], names: Sequence[str], *, title: str = "Saved beats") -> FigureSpec:
     """Several beats on one chart, one line each."""
-    fig = go.Figure()
-    for signal, name in zip(signals, names):
-        fig.add_scatter(x=np.arange(len(signal)), y=signal, mode="lines", name=name)
-    return style_figure(fig, title, "time step", "value (original units)")
+    data = [dict(type="scatter", x=np.arange(len(s)), y=s, mode="lines", name=name) for s, name in zip(signals, names)]
+    return make_figure(data, house_layout(title, "time step", "value (original units)"))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from anomaly_core import EcgSplit, ModelFileError, SavedModel, model_from_bytes, model_to_bytes
 from anomaly_core.export import onnx_bytes
+from anomaly_core.scalers import same_scaler
 from ui.current_model import ActiveModel, make_active_model
 from ui.datasets import ecg_split
 
@@ -46,9 +45,6 @@ def _split_of(saved: SavedModel) -> EcgSplit:
         split = ecg_split(saved.info.data)
     except ValueError as error:
         raise ModelFileError(f"the file's data settings cannot be used here: {error}") from None
-    same_scale = math.isclose(saved.scaler.minimum, split.scaler.minimum, abs_tol=1e-5) and math.isclose(
-        saved.scaler.maximum, split.scaler.maximum, abs_tol=1e-5
-    )
-    if not same_scale:
+    if not same_scaler(saved.scaler, split.scaler):
         raise ModelFileError("the file's scaler does not match its data split (edited or made by another tool)")
     return split

@@ -6,6 +6,7 @@ The ready model is tested with every page, so a failure with it is a bug and is 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -19,13 +20,19 @@ _log = logging.getLogger(__name__)
 
 def run_page(page: StreamlitPage) -> None:
     """`page.run()`, with a clear message and a way back when the session's own model breaks it."""
+    guard_model(page.run, page.title)
+
+
+def guard_model(render: Callable[[], None], where: str) -> None:
+    """`render()`, with the same message and way back; a fragment's body needs its own guard (Streamlit shows a
+    fragment's exception itself before the page's guard could)."""
     try:
-        page.run()
+        render()
     except Exception as error:  # Streamlit's rerun and stop derive from BaseException and pass through
         current = active_model()
         if current.is_default:
             raise
-        _log.exception("page %s failed with the model %r", page.title, current.name)
+        _log.exception("%s failed with the model %r", where, current.name)
         st.error(
             f"This page could not use the current model, {current.name} ({type(error).__name__}: {str(error)[:160]}). "
             "Go back to the ready model, or choose another model; the other pages keep working."

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
-from anomaly_core.runs import RunRecord, StoreError
-from anomaly_core.runs.checkpoint import model_from_checkpoint
-from ui.current_model import ActiveModel, make_active_model, set_active_model, trained_models
+from anomaly_core import TrainConfig
+from anomaly_core.runs import RunRecord, RunSpec, StoreError
+from anomaly_core.runs.checkpoint import model_from_checkpoint, weights_checkpoint
+from ui.current_model import ActiveModel, make_active_model, remember_trained_model, set_active_model, trained_models
 from ui.datasets import ecg_split
-from ui.runs import run_service, session_runs
+from ui.runs import run_service, session_runs, session_token
 
-CURRENT_RUN_KEY = "current_run"  # the id of the stored run that is the current model (None: ready or uploaded model)
+CURRENT_RUN_KEY = "current_run"  # the stored run that is the current model (None: the ready model, or an upload without a store)
 MODEL_CACHE_KEY = "run_models"  # run id → the ActiveModel built from its checkpoint at some epoch
 
 
@@ -23,17 +26,17 @@ def model_for_run(run: RunRecord) -> ActiveModel | None:
     service = run_service()
     if service is None or not run.usable:
         return None
+    split = ecg_split(run.spec.data)
     try:
         data = service.store.checkpoint(run.id)
-    except StoreError:
+        model = model_from_checkpoint(run.spec, data, split.scaler) if data is not None else None
+    except StoreError:  # a damaged checkpoint: the run cannot be used, the page goes on
         return None
-    if data is None:
+    if model is None:
         return None
-    model = model_from_checkpoint(run.spec, data)
     active = make_active_model(
-        run.name, model, ecg_split(run.spec.data), run.spec.train.loss,
-        epochs=run.epochs, train_seconds=run.train_seconds, run_id=run.id,
-    )  # fmt: skip
+        run.name, model, split, run.spec.train.loss, epochs=run.epochs, train_seconds=run.train_seconds, run_id=run.id
+    )
     cache[run.id] = active
     return active
 
@@ -46,6 +49,33 @@ def use_run(run: RunRecord) -> bool:
     set_active_model(active)
     st.session_state[CURRENT_RUN_KEY] = run.id
     return True
+
+
+def use_uploaded(active: ActiveModel) -> None:
+    """Make an uploaded model current, kept as a finished run of the session so a reload or a restart keeps it
+    (without a run store it stays in this browser session only)."""
+    kept = _keep_as_run(active)
+    set_active_model(kept)
+    st.session_state[CURRENT_RUN_KEY] = kept.run_id
+    if kept.run_id is None:
+        remember_trained_model(kept)
+
+
+def _keep_as_run(active: ActiveModel) -> ActiveModel:
+    """The model tied to a new finished run holding its weights; unchanged when the store cannot keep it."""
+    service, token = run_service(), session_token()
+    if service is None or token is None:
+        return active
+    spec = RunSpec(active.config, TrainConfig(loss=active.loss), active.split.config)
+    metrics = {**dataclasses.asdict(active.summary), "threshold": active.threshold}
+    epochs = max(active.epochs, 1)  # it has weights even when its file names no epochs
+    try:
+        run = service.store.import_run(token, active.name, spec, weights_checkpoint(active.model), epochs, metrics)
+    except StoreError:
+        return active
+    kept = dataclasses.replace(active, name=run.name, epochs=run.epochs, run_id=run.id)
+    st.session_state.setdefault(MODEL_CACHE_KEY, {})[run.id] = kept  # already scored: no need to rebuild it
+    return kept
 
 
 def current_run_id() -> str | None:

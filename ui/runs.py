@@ -7,7 +7,6 @@ ever reads runs filed under its own token.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -15,13 +14,14 @@ import streamlit as st
 
 from anomaly_core.runs import RunNotFound, RunRecord, RunSettings, RunStore, StoreError
 from anomaly_core.runs.pool import WorkerPool
+from anomaly_core.runs.records import TOKEN_PATTERN
 from anomaly_core.runs.store import open_store
 
 SESSION_PARAM = "session"  # the URL's query parameter holding the token (the link codec ignores it)
 TOKEN_KEY = "lab_session_token"
 FOLLOWED_RUN_KEY = "train_run"  # the run the Train page shows: training now, or the last one trained
 PROBLEM_KEY = "lab_store_problem"
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+WORKERS_WARM_UP_AFTER = 8.0  # seconds after the server's first session starts: its first page is drawn by then
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class RunService:
 def _start_service(key: str, _settings: RunSettings) -> RunService:
     """One service per server and settings (`key` is their repr; the leading underscore keeps Streamlit from hashing)."""
     store = open_store(_settings)
-    return RunService(_settings, store, WorkerPool(_settings, store, _settings.workers))
+    return RunService(_settings, store, WorkerPool(_settings, store, _settings.workers, start_after=WORKERS_WARM_UP_AFTER))
 
 
 def run_service() -> RunService | None:
@@ -106,12 +106,12 @@ def session_run(run_id: str | None) -> RunRecord | None:
 
 
 def session_runs() -> list[RunRecord]:
-    """This session's runs, oldest first ([] when the store is unavailable)."""
+    """This session's runs from Train, oldest first ([] when the store is unavailable); the Sweep page lists sweeps'."""
     service, token = run_service(), session_token()
     if service is None or token is None:
         return []
     try:
-        return service.store.list_runs(token)
+        return [run for run in service.store.list_runs(token) if run.sweep_id is None]
     except StoreError:
         return []
 

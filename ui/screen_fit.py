@@ -1,17 +1,28 @@
 """How the app fits every screen where Streamlit has no setting for it: a stylesheet (nothing cut off, readable
-captions, no chart toolbars on narrow screens, Train's buttons in reach) and, on a phone, a sidebar that closes
-after a page link is tapped."""
+captions, no chart toolbars on narrow screens, Train's buttons in reach), rows of columns that wrap instead of
+squeezing, and, on a phone, a sidebar that closes after a page link is tapped."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 NARROW_PX = 1100  # below this width (projector, tablet, phone) charts lose their toolbar and metrics shrink
+WRAP_MIN_PX = {"buttons": 90, "cards": 110, "panels": 260}  # the narrowest a wrapping column of each kind gets
+_WRAP_CSS = "\n".join(
+    f'[class*="st-key-fit_{kind}_"] [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap; }}\n'
+    f'[class*="st-key-fit_{kind}_"] [data-testid="stColumn"] {{ min-width: min(100%, {px}px); }}'
+    for kind, px in WRAP_MIN_PX.items()
+)
 _CSS = f"""
 <style>
+/* Rows of cards or charts wrap onto another line instead of squeezing each column (wrapping_columns). */
+{_WRAP_CSS}
+/* Tab labels wrap onto a second line rather than hide behind a sideways scroll (Draw's four tabs on a phone). */
+[data-testid="stTabs"] [role="tablist"] {{ flex-wrap: wrap; row-gap: 0.25rem; }}
 /* Button labels and metric values wrap or shrink instead of being cut off with an ellipsis. */
 .stButton button p, .stDownloadButton button p, [data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"] p {{
     white-space: normal; overflow-wrap: break-word;
@@ -54,6 +65,11 @@ export default function() {
 def _sidebar_hook() -> Callable[..., Any]:
     """The component, registered once per server."""
     return st.components.v2.component("anomaly_lab_sidebar_hook", js=_CLOSE_SIDEBAR_JS)
+
+
+def wrapping_columns(kind: Literal["buttons", "cards", "panels"], name: str, spec: int | Sequence[float]) -> list[DeltaGenerator]:
+    """`st.columns(spec)` that wrap onto another line rather than get narrower than WRAP_MIN_PX[kind] each."""
+    return st.container(key=f"fit_{kind}_{name}").columns(spec)
 
 
 def add_screen_fit() -> None:

@@ -7,10 +7,10 @@ import math
 import streamlit as st
 
 from anomaly_core import DATASET_TITLES, ModelFileError
-from ui.current_model import ActiveModel, active_model, architecture_label, remember_trained_model, set_active_model
+from ui.current_model import ActiveModel, active_model, architecture_label
 from ui.model_file import model_file_bytes, model_from_upload, model_onnx_bytes
 from ui.my_runs import render_my_runs
-from ui.run_models import forget_current_run
+from ui.run_models import use_uploaded
 
 UPLOAD_KEY = "model_upload"
 UPLOADED_ID_KEY = "model_upload_done"
@@ -39,7 +39,7 @@ def _render_model_file(current: ActiveModel) -> None:
         file_name="anomaly-lab-model.safetensors",
         mime="application/octet-stream",
         key="model_download",
-        help="Weights plus config, scaler and data split as JSON metadata (safetensors: no code inside).",
+        help="Weights and scaler plus config and data split as JSON metadata (safetensors: no code inside).",
     )
     st.download_button(
         "Download as ONNX",
@@ -65,8 +65,6 @@ def _use_upload(file_id: str, name: str, data: bytes) -> None:
             st.session_state[REFUSED_KEY] = (file_id, reason)
         else:
             st.session_state[UPLOADED_ID_KEY] = file_id
-            set_active_model(model)
-            forget_current_run()
-            remember_trained_model(model)
+            use_uploaded(model)
             st.rerun()
     st.error(f"This file was refused: {st.session_state[REFUSED_KEY][1]}. Upload a model downloaded from Anomaly Lab.")

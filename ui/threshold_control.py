@@ -15,9 +15,7 @@ LOG_LABEL = "Threshold (log₁₀ of the error)"
 
 def score_range(model: ActiveModel) -> tuple[float, float]:
     """Lowest and highest error over the model's test and training beats."""
-    low = min(float(model.test_scores.min()), float(model.train_scores.min()))
-    high = max(float(model.test_scores.max()), float(model.train_scores.max()))
-    return low, high
+    return model.score_range
 
 
 def threshold_bounds(low: float, high: float, *, log: bool) -> tuple[float, float, float]:

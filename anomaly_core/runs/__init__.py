@@ -1,6 +1,6 @@
 """Durable training runs: a run store (SQLite by default) and worker processes that train queued runs."""
 
-from .records import EpochRecord, RunConflict, RunNotFound, RunRecord, RunSpec, StoreError
+from .records import EpochRecord, RunConflict, RunNotFound, RunRecord, RunSpec, StoreError, SweepRecord
 from .settings import RunSettings
 from .sqlite_store import SQLiteRunStore
 from .store import RunStore
@@ -15,4 +15,5 @@ __all__ = [
     "RunStore",
     "SQLiteRunStore",
     "StoreError",
+    "SweepRecord",
 ]

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from ..config import config_to_dict
 from ..datasets import dataset_split
-from ..persistence import ModelInfo, save_model
-from ..uploads import read_upload
+from ..output_paths import check_output_file
+from ..persistence import ModelInfo, model_file_path, save_model
+from ..uploads import upload_of
 from .checkpoint import model_from_checkpoint
-from .records import RunRecord
-from .settings import RunSettings
+from .records import RunRecord, StoreError, checked_run_id, checked_token
+from .settings import DATA_DIR_ENV, RunSettings
 from .store import RunStore, open_store
 
 
@@ -35,6 +36,7 @@ def _line(run: RunRecord) -> str:
 
 
 def _find(store: RunStore, run_id: str) -> RunRecord:
+    checked_run_id(run_id)
     for run in store.all_runs():
         if run.id == run_id:
             return run
@@ -45,25 +47,37 @@ def _export(store: RunStore, run: RunRecord, out: Path, data_dir: Path) -> Path:
     data = store.checkpoint(run.id)
     if data is None or not run.usable:
         raise ValueError(f"run {run.id} has no trained weights yet (status {run.status}, {run.epochs} epochs)")
-    upload = read_upload(data_dir, run.session, run.spec.data.csv_digest) if run.spec.data.dataset == "csv" else None
-    split = dataset_split(run.spec.data, upload)
+    split = dataset_split(run.spec.data, upload_of(data_dir, run.session, run.spec.data))
     metrics = run.metrics
     info = ModelInfo(
         score_error=run.spec.train.loss, data=run.spec.data, train=run.spec.train, epochs=run.epochs,
         train_seconds=run.train_seconds, threshold=metrics.get("threshold"), auc=metrics.get("auc"),
         average_precision=metrics.get("average_precision"), best_f1_threshold=metrics.get("best_f1_threshold"),
     )  # fmt: skip
-    return save_model(out, model_from_checkpoint(run.spec, data), split.scaler, info)
+    return save_model(out, model_from_checkpoint(run.spec, data, split.scaler), split.scaler, info)
+
+
+def _open_existing(settings: RunSettings) -> RunStore:
+    """The app's run store; StoreError instead of creating an empty one where the data folder was mistyped."""
+    if not settings.database_url:
+        folder = settings.data_dir
+        if not (folder / "runs.sqlite3").is_file():
+            why = "does not exist" if not folder.exists() else "holds no runs.sqlite3" if folder.is_dir() else "is not a folder"
+            raise StoreError(f"no run store at {folder}: it {why}; set {DATA_DIR_ENV} to the app's data folder")
+    return open_store(settings)
 
 
 def run_runs(args: argparse.Namespace) -> int:
-    """List, show or export runs; a missing run or an unreadable store is a ValueError (one line, exit code 2)."""
+    """List, show or export runs; a bad id, a missing run or an unreadable store is one line and exit code 2."""
+    if args.runs_command == "export":
+        check_output_file(model_file_path(args.out), "--out")  # before anything is read
+    session = checked_token(args.session) if getattr(args, "session", None) is not None else None
     settings = RunSettings.from_env()
-    store = open_store(settings)
+    store = _open_existing(settings)
     if args.runs_command == "list":
         print(f"{'id':12}  session  {'status':11}  family  epochs  AUC     name")
         for run in store.all_runs():
-            if args.session is None or run.session == args.session:
+            if session is None or run.session == session:
                 print(_line(run))
     elif args.runs_command == "show":
         run = _find(store, args.run_id)

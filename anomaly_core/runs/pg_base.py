@@ -33,6 +33,8 @@ def describe_url(url: str) -> str:
 class PostgresDatabase:
     """Connections to the runs database (autocommit, pooled across threads), upgraded on open."""
 
+    PARAM = "%s"  # psycopg's parameter marker (for the statements shared with SQLite, written with `?`)
+
     def __init__(self, settings: RunSettings) -> None:
         if not settings.database_url:
             raise StoreError("no database URL: set ANOMALY_LAB_DATABASE_URL to postgresql://user@host:port/dbname")
@@ -93,6 +95,10 @@ class PostgresDatabase:
     def _read(self, sql: str, args: Sequence[Any] = ()) -> list[DictRow]:
         with self._connection() as db:
             return db.execute(sql, args).fetchall()
+
+    def _clock(self, db: Connection) -> float:
+        """The database's clock, in seconds since the epoch (the one NOW reads)."""
+        return float(db.execute(f"SELECT {NOW}::float8 AS now").fetchone()["now"])  # type: ignore[index]
 
     def close(self) -> None:
         """Close the idle connections (those in use close when returned)."""

@@ -1,6 +1,6 @@
 """The PostgreSQL run store's schema, versioned in a one-row `schema_version` table: each step upgrades one version.
 
-To extend it (e.g. a sweeps table), add the next step to STEPS and raise SCHEMA_VERSION; never edit a shipped step.
+To extend it, add the next step to STEPS and raise SCHEMA_VERSION; never edit a shipped step.
 Replicas starting together migrate one at a time (a transaction-scoped advisory lock).
 """
 
@@ -13,7 +13,7 @@ from psycopg.rows import tuple_row
 
 from .records import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MIGRATION_LOCK = 51_400_001  # any constant: the advisory lock every migrating replica takes
 STEPS: dict[int, tuple[str, ...]] = {
     1: (
@@ -31,6 +31,13 @@ STEPS: dict[int, tuple[str, ...]] = {
         "eval_seconds DOUBLE PRECISION NOT NULL, test_scores BYTEA, PRIMARY KEY (run_id, epoch))",
         "CREATE TABLE checkpoints (run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE, "
         "epoch INTEGER NOT NULL, data BYTEA NOT NULL)",
+    ),
+    2: (  # sweeps: a sweep's runs queue together; `backend` says who trains a run (the local pool or a Ray cluster)
+        "CREATE TABLE sweeps (id TEXT PRIMARY KEY, session TEXT NOT NULL, plan TEXT NOT NULL, created DOUBLE PRECISION NOT NULL)",
+        "CREATE INDEX sweeps_by_session ON sweeps (session, created)",
+        "ALTER TABLE runs ADD COLUMN sweep_id TEXT",
+        "ALTER TABLE runs ADD COLUMN backend TEXT NOT NULL DEFAULT 'local'",
+        "CREATE INDEX runs_by_sweep ON runs (sweep_id)",
     ),
 }
 

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from .pg_base import NOW, Connection, PostgresDatabase
-from .records import RUN_COLUMNS, EpochRecord, RunRecord, RunStatus, record_from_row
+from .records import RUN_COLUMNS, Backend, EpochRecord, RunRecord, RunStatus, record_from_row
+from .sweep_side import EMPTY_OLD_SWEEPS, QUEUE_ORDER
 
 DAY_SECONDS = 86_400.0
 TRIM_EPOCHS = "DELETE FROM epochs WHERE run_id = %s AND epoch > (SELECT checkpoint_epoch FROM runs WHERE id = %s)"
@@ -30,14 +31,15 @@ def _settle(db: Connection, where: str, args: Sequence[object], status: RunStatu
 class PostgresWorkerSide(PostgresDatabase):
     """What worker processes (of any replica) and the pools' supervisors call."""
 
-    def claim_next(self, worker: str) -> RunRecord | None:
-        """Take the oldest queued run for `worker` (marked training); queued runs other workers are claiming are skipped."""
+    def claim_next(self, worker: str, backend: Backend = "local") -> RunRecord | None:
+        """Take the next queued run of `backend` for `worker` (marked training); runs other workers are claiming are
+        skipped."""
         with self._transaction() as db:
             row = db.execute(
                 f"UPDATE runs SET status = 'training', worker = %s, heartbeat = {NOW}, updated = {NOW} "
-                "WHERE status = 'queued' AND id = (SELECT id FROM runs WHERE status = 'queued' ORDER BY queued_at "
-                f"LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING {RUN_COLUMNS}",
-                (worker,),
+                "WHERE status = 'queued' AND id = (SELECT id FROM runs WHERE status = 'queued' AND backend = %s "
+                f"ORDER BY {QUEUE_ORDER} LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING {RUN_COLUMNS}",
+                (worker, backend),
             ).fetchone()
         return None if row is None else record_from_row(row)
 
@@ -61,6 +63,11 @@ class PostgresWorkerSide(PostgresDatabase):
                 (records[-1].epoch if records else None, train_seconds, device, run_id),
             )
         return bool(row["stop_requested"])
+
+    def stop_requested(self, run_id: str) -> bool:
+        """True when the session asked the run to stop (or deleted it): the worker asks between batches."""
+        rows = self._read("SELECT stop_requested FROM runs WHERE id = %s", (run_id,))
+        return not rows or bool(rows[0]["stop_requested"])
 
     def save_checkpoint(self, run_id: str, data: bytes, epoch: int) -> None:
         """Store the run's checkpoint and its epoch in one transaction (nothing if the session deleted the run)."""
@@ -103,18 +110,20 @@ class PostgresWorkerSide(PostgresDatabase):
         return [record_from_row(r) for r in self._read(f"SELECT {RUN_COLUMNS} FROM runs ORDER BY created")]
 
     def prune(self) -> int:
-        """Delete settled runs beyond the retention limits, oldest first (epochs and checkpoints go with them)."""
+        """Delete settled runs beyond the retention limits, oldest first (epochs and checkpoints go with them); sweep
+        runs do not count towards the per-session limit (sweeps have their own)."""
         limits, settled = self.settings, "status NOT IN ('queued', 'training')"
         with self._transaction() as db:
             gone = db.execute(
-                f"DELETE FROM runs WHERE id IN (SELECT id FROM (SELECT id, status, created, "
-                "ROW_NUMBER() OVER (PARTITION BY session ORDER BY created DESC) AS n, "
+                f"DELETE FROM runs WHERE id IN (SELECT id FROM (SELECT id, status, created, sweep_id, "
+                "ROW_NUMBER() OVER (PARTITION BY session, sweep_id IS NULL ORDER BY created DESC) AS n, "
                 "ROW_NUMBER() OVER (ORDER BY created DESC) AS total FROM runs) AS ranked "
-                f"WHERE {settled} AND (n > %s OR total > %s OR created < {NOW} - %s))",
+                f"WHERE {settled} AND ((n > %s AND sweep_id IS NULL) OR total > %s OR created < {NOW} - %s))",
                 (limits.runs_per_session, limits.runs_total, limits.max_age_days * DAY_SECONDS),
             ).rowcount
             db.execute(
                 f"DELETE FROM sessions WHERE updated < {NOW} - %s AND NOT EXISTS (SELECT 1 FROM runs WHERE session = token)",
                 (limits.max_age_days * DAY_SECONDS,),
             )
+            db.execute(EMPTY_OLD_SWEEPS.replace("?", self.PARAM), (self._clock(db) - limits.max_age_days * DAY_SECONDS,))
         return gone

@@ -34,15 +34,31 @@ def _alive(pid: int) -> bool:
 
 
 class WorkerPool:
-    """`size` worker processes training queued runs from `store`, supervised by a thread."""
+    """`size` worker processes training queued runs from `store` (plus the Ray dispatcher when a Ray address is set),
+    supervised by a thread."""
 
-    def __init__(self, settings: RunSettings, store: RunStore, size: int) -> None:
-        self.settings, self.store = settings, store
+    def __init__(self, settings: RunSettings, store: RunStore, size: int, *, start_after: float = 0.0) -> None:
+        """Start `size` workers now, or `start_after` seconds from now (or at `start()`, whichever comes first):
+        a server's first page then is not drawn while the workers import torch on the same cores."""
+        self.settings, self.store, self.size = settings, store, size
         self._interrupt_orphans()
-        self.processes = [self._start_worker() for _ in range(size)]
-        self._closed = threading.Event()
+        self.modules = ["anomaly_core.runs.worker"] * size + (["anomaly_core.runs.ray_dispatch"] if settings.ray_address else [])
+        self.processes: list[subprocess.Popen] = []
+        self._closed, self._starting = threading.Event(), threading.Lock()
+        self._timer = threading.Timer(start_after, self.start)
+        self._timer.daemon = True
         self._thread = threading.Thread(target=self._supervise, name="anomaly-lab-pool", daemon=True)
+        if start_after > 0:
+            self._timer.start()
+        else:
+            self.start()
         self._thread.start()
+
+    def start(self) -> None:
+        """Start the workers if they are not started yet (from any thread, any number of times)."""
+        with self._starting:
+            if not self.processes and not self._closed.is_set():
+                self.processes = [self._start_worker(module) for module in self.modules]
 
     def _interrupt_orphans(self) -> None:
         """Runs left training by dead workers of this machine (the server restarted) become interrupted."""
@@ -52,9 +68,9 @@ class WorkerPool:
             if name == host and pid.isdigit() and not _alive(int(pid)):
                 self.store.settle_worker_runs(worker, "interrupted", RESTART_MESSAGE)
 
-    def _start_worker(self) -> subprocess.Popen:
-        """A fresh interpreter (never a fork: torch and threads do not survive one) running `anomaly_core.runs.worker`."""
-        command = [sys.executable, "-m", "anomaly_core.runs.worker", self.settings.to_json(), str(os.getpid())]
+    def _start_worker(self, module: str) -> subprocess.Popen:
+        """A fresh interpreter (never a fork: torch and threads do not survive one) running `module`."""
+        command = [sys.executable, "-m", module, self.settings.to_json(), str(os.getpid())]
         env = {k: v for k, v in os.environ.items() if k != DATABASE_URL_ENV}
         if self.settings.database_url:
             env[DATABASE_URL_ENV] = self.settings.database_url  # never on the command line: it may hold a password
@@ -66,7 +82,7 @@ class WorkerPool:
             code = process.poll()
             if code is not None and not self._closed.is_set():
                 self.store.settle_worker_runs(worker_name(process.pid), "failed", CRASH_MESSAGE.format(code=code))
-                self.processes[index] = self._start_worker()
+                self.processes[index] = self._start_worker(self.modules[index])
         self.store.interrupt_stale_runs(STALE_SECONDS)
 
     def _supervise(self) -> None:
@@ -84,6 +100,7 @@ class WorkerPool:
     def close(self) -> None:
         """Stop the supervisor and the workers (by PID: terminate, then kill)."""
         self._closed.set()
+        self._timer.cancel()
         self._thread.join(timeout=5)
         for process in self.processes:
             process.terminate()

@@ -7,30 +7,39 @@ replicas serving the same session cannot both start a run.
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Sequence
 from typing import Any
 
 from .pg_base import NOW, Connection
 from .pg_workers import PostgresWorkerSide
-from .records import RUN_COLUMNS, EpochRecord, RunConflict, RunNotFound, RunRecord, RunSpec, epoch_from_row, record_from_row
-from .sqlite_store import MAX_NAME_CHARS, NOT_FOUND
+from .records import (
+    RUN_COLUMNS,
+    EpochRecord,
+    RunConflict,
+    RunNotFound,
+    RunRecord,
+    RunSpec,
+    epoch_from_row,
+    new_identifier,
+    record_from_row,
+)
+from .sqlite_store import IMPORTED, MAX_NAME_CHARS, NOT_FOUND
+from .sweep_side import SweepSide
 
-BUSY = "SELECT name FROM runs WHERE session = %s AND status IN ('queued', 'training') LIMIT 1"
+BUSY = "SELECT name FROM runs WHERE session = %s AND sweep_id IS NULL AND status IN ('queued', 'training') LIMIT 1"
 
 
-def _lock_session(db: Connection, token: str) -> None:
-    """Serialise this session's writes (from any replica) until the transaction ends."""
-    db.execute("SELECT 1 FROM sessions WHERE token = %s FOR UPDATE", (token,))
+class PostgresRunStore(PostgresWorkerSide, SweepSide):
+    """Sessions and their runs as a session sees them (every call checks the session owns the run); sweeps."""
 
-
-class PostgresRunStore(PostgresWorkerSide):
-    """Sessions and their runs as a session sees them (every call checks the session owns the run)."""
+    def _lock_session(self, db: Connection, token: str) -> None:
+        """Serialise this session's writes (from any replica) until the transaction ends."""
+        db.execute("SELECT 1 FROM sessions WHERE token = %s FOR UPDATE", (token,))
 
     # sessions
 
     def create_session(self) -> str:
-        token = secrets.token_urlsafe(24)
+        token = new_identifier(24)
         with self._transaction() as db:
             db.execute(f"INSERT INTO sessions (token, created, updated, state) VALUES (%s, {NOW}, {NOW}, '{{}}')", (token,))
         return token
@@ -49,9 +58,9 @@ class PostgresRunStore(PostgresWorkerSide):
     # runs, as a session sees them
 
     def create_run(self, token: str, name: str, spec: RunSpec, target_epochs: int) -> RunRecord:
-        run_id = secrets.token_urlsafe(9)
+        run_id = new_identifier(9)
         with self._transaction() as db:
-            _lock_session(db, token)
+            self._lock_session(db, token)
             busy = db.execute(BUSY, (token,)).fetchone()
             if busy:
                 raise RunConflict(f"{busy['name']} is still training: stop it or wait until it finishes")
@@ -60,6 +69,21 @@ class PostgresRunStore(PostgresWorkerSide):
                 f"VALUES (%s, %s, %s, %s, 'queued', %s, {NOW}, {NOW}, {NOW})",
                 (run_id, token, name[:MAX_NAME_CHARS], spec.to_json(), target_epochs),
             )
+        self.prune()
+        return self.get_run(token, run_id)
+
+    def import_run(
+        self, token: str, name: str, spec: RunSpec, checkpoint: bytes, epochs: int, metrics: dict[str, float]
+    ) -> RunRecord:
+        run_id = new_identifier(9)
+        with self._transaction() as db:  # the run and its weights together, or neither
+            db.execute(
+                "INSERT INTO runs (id, session, name, spec, status, target_epochs, epochs, checkpoint_epoch, message, "
+                "metrics, created, updated, queued_at) "
+                f"VALUES (%s, %s, %s, %s, 'finished', %s, %s, %s, %s, %s, {NOW}, {NOW}, {NOW})",
+                (run_id, token, name[:MAX_NAME_CHARS], spec.to_json(), epochs, epochs, epochs, IMPORTED, json.dumps(metrics)),
+            )
+            db.execute("INSERT INTO checkpoints (run_id, epoch, data) VALUES (%s, %s, %s)", (run_id, epochs, checkpoint))
         self.prune()
         return self.get_run(token, run_id)
 
@@ -105,7 +129,7 @@ class PostgresRunStore(PostgresWorkerSide):
     def requeue(self, token: str, run_id: str, target_epochs: int) -> RunRecord:
         run = self.get_run(token, run_id)
         with self._transaction() as db:
-            _lock_session(db, token)
+            self._lock_session(db, token)
             if db.execute(BUSY, (token,)).fetchone():
                 raise RunConflict("a run of this session is still training: stop it or wait until it finishes")
             db.execute(
@@ -114,14 +138,6 @@ class PostgresRunStore(PostgresWorkerSide):
                 (max(target_epochs, run.epochs), run_id),
             )
         return self.get_run(token, run_id)
-
-    def queue_position(self, run_id: str) -> int:
-        rows = self._read(
-            "SELECT COUNT(*) AS ahead FROM runs WHERE status = 'queued' AND queued_at < "
-            "(SELECT queued_at FROM runs WHERE id = %s)",
-            (run_id,),
-        )
-        return int(rows[0]["ahead"])
 
     def epochs(self, run_id: str, after: int = 0) -> list[EpochRecord]:
         rows = self._read("SELECT * FROM epochs WHERE run_id = %s AND epoch > %s ORDER BY epoch", (run_id, after))

@@ -3,16 +3,49 @@
 from __future__ import annotations
 
 import json
+import re
+import secrets
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 import numpy as np
 
-from ..config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
+from ..bounded_json import loads_bounded
+from ..config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict, saved_data_config
 
 RunStatus = Literal["queued", "training", "stopped", "finished", "diverged", "failed", "interrupted"]
 ACTIVE_STATUSES: tuple[RunStatus, ...] = ("queued", "training")
 USABLE_STATUSES: tuple[RunStatus, ...] = ("stopped", "finished", "diverged", "failed", "interrupted")  # with epochs > 0
+
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # a session token: secrets.token_urlsafe(24) gives 32 characters
+RUN_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,32}")  # a run id: secrets.token_urlsafe(9) gives 12
+
+
+def new_identifier(nbytes: int) -> str:
+    """An unguessable id of `nbytes` random bytes (run, sweep: 9; session token: 24) that never starts with "-", so
+    a command line (`runs show ID`, `runs list --session TOKEN`) cannot take it for an option."""
+    while (text := secrets.token_urlsafe(nbytes)).startswith("-"):
+        pass
+    return text
+
+
+class BadIdentifier(ValueError):
+    """Text from outside (an address, a command line) that cannot be a session token or a run id."""
+
+
+def checked_token(text: str) -> str:
+    """`text` if it has the form of a session token; BadIdentifier otherwise (before any database sees it)."""
+    if not TOKEN_PATTERN.fullmatch(text):
+        raise BadIdentifier(f"{text[:20]!r} is not a session token (16 to 64 letters, digits, - or _)")
+    return text
+
+
+def checked_run_id(text: str) -> str:
+    """`text` if it has the form of a run id; BadIdentifier otherwise."""
+    if not RUN_ID_PATTERN.fullmatch(text):
+        raise BadIdentifier(f"{text[:20]!r} is not a run id (8 to 32 letters, digits, - or _; `runs list` shows them)")
+    return text
 
 
 class StoreError(RuntimeError):
@@ -24,7 +57,22 @@ class RunNotFound(LookupError):
 
 
 class RunConflict(RuntimeError):
-    """The session already has a run queued or training."""
+    """The session already has a run (or a sweep) queued or training."""
+
+
+MAX_NAME_CHARS = 80  # a run's name, as stored
+MAX_SWEEP_RUNS = 200  # runs in one sweep; a session has at most one sweep queued or training, so also per session
+Backend = Literal["local", "ray"]  # who trains a run: the local worker pool or the Ray dispatcher
+
+
+@dataclass(frozen=True)
+class SweepRecord:
+    """A sweep as stored: its plan (plain JSON values, written by `anomaly_core.sweep`) and when it was made."""
+
+    id: str
+    session: str
+    plan: dict[str, Any]
+    created: float
 
 
 @dataclass(frozen=True)
@@ -40,11 +88,11 @@ class RunSpec:
 
     @classmethod
     def from_json(cls, text: str) -> RunSpec:
-        values = json.loads(text)
+        values = loads_bounded(text, what="the run's settings")
         return cls(
             config_from_dict(ModelConfig, values["model"]),
             config_from_dict(TrainConfig, values["train"]),
-            config_from_dict(DataConfig, values["data"]),
+            saved_data_config(values["data"]),  # runs stored before `scaling` existed were scaled globally
         )
 
 
@@ -66,6 +114,7 @@ class RunRecord:
     stop_requested: bool = False
     created: float = 0.0
     updated: float = 0.0
+    sweep_id: str | None = None  # the sweep this run belongs to (None: a plain Train run)
 
     @property
     def active(self) -> bool:
@@ -93,12 +142,12 @@ class EpochRecord:
 
 def row_metrics(text: str | None) -> dict[str, Any]:
     """The metrics JSON of a run row ({} when none yet)."""
-    return json.loads(text) if text else {}
+    return loads_bounded(text, what="the run's metrics") if text else {}
 
 
 RUN_COLUMNS = (
     "id, session, name, spec, status, target_epochs, epochs, message, train_seconds, device, metrics, stop_requested, "
-    "created, updated"
+    "created, updated, sweep_id"
 )  # what `record_from_row` reads, in every backend
 
 
@@ -109,12 +158,20 @@ class Row(Protocol):
 
 
 def record_from_row(row: Row) -> RunRecord:
-    """A run from a row holding RUN_COLUMNS."""
+    """A run from a row holding RUN_COLUMNS; StoreError when the row was damaged (its settings cannot be read)."""
+    try:
+        return _record(row)
+    except (ValueError, KeyError, TypeError) as error:
+        raise StoreError(f"run {str(row['id'])[:20]!r} in the run store is damaged ({str(error)[:80]}); delete it") from None
+
+
+def _record(row: Row) -> RunRecord:
     return RunRecord(
         id=row["id"], session=row["session"], name=row["name"], spec=RunSpec.from_json(row["spec"]), status=row["status"],
         target_epochs=row["target_epochs"], epochs=row["epochs"], message=row["message"],
         train_seconds=row["train_seconds"], device=row["device"], metrics=row_metrics(row["metrics"]),
         stop_requested=bool(row["stop_requested"]), created=row["created"], updated=row["updated"],
+        sweep_id=row["sweep_id"],
     )  # fmt: skip
 
 

@@ -6,7 +6,7 @@ import sqlite3
 
 from .records import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STEPS = {
     1: (
         "CREATE TABLE sessions (token TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL, state TEXT NOT NULL)",
@@ -19,6 +19,12 @@ STEPS = {
         "CREATE INDEX runs_by_status ON runs (status, queued_at)",
         "CREATE TABLE epochs (run_id TEXT NOT NULL, epoch INTEGER NOT NULL, steps INTEGER NOT NULL, train_loss REAL, "
         "val_loss REAL, seconds REAL NOT NULL, eval_seconds REAL NOT NULL, test_scores BLOB, PRIMARY KEY (run_id, epoch))",
+    ),
+    2: (  # sweeps: a sweep's runs queue together; `backend` says who trains a run (the local pool or a Ray cluster)
+        "CREATE TABLE sweeps (id TEXT PRIMARY KEY, session TEXT NOT NULL, plan TEXT NOT NULL, created REAL NOT NULL)",
+        "ALTER TABLE runs ADD COLUMN sweep_id TEXT",
+        "ALTER TABLE runs ADD COLUMN backend TEXT NOT NULL DEFAULT 'local'",
+        "CREATE INDEX runs_by_sweep ON runs (sweep_id)",
     ),
 }
 

@@ -26,7 +26,7 @@ class SQLiteDatabase:
             self.checkpoints.mkdir(parents=True, exist_ok=True)
             with self._transaction() as db:
                 migrate(db)
-        except (sqlite3.DatabaseError, OSError) as error:
+        except (sqlite3.DatabaseError, OSError, StoreError) as error:
             raise StoreError(
                 f"the run store at {self.path} cannot be opened ({error}); move the folder {settings.data_dir} "
                 "away (or point ANOMALY_LAB_DATA_DIR elsewhere) to start with an empty store"
@@ -65,3 +65,8 @@ class SQLiteDatabase:
 
     def _checkpoint_path(self, run_id: str) -> Path:
         return self.checkpoints / f"{run_id}.pt"
+
+    def _forget_checkpoints(self, run_ids: Sequence[str]) -> None:
+        """Delete the checkpoint files of runs whose rows were deleted."""
+        for run_id in run_ids:
+            self._checkpoint_path(run_id).unlink(missing_ok=True)

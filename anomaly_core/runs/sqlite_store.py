@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import secrets
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from .records import (
+    MAX_NAME_CHARS,
     RUN_COLUMNS,
     EpochRecord,
     RunConflict,
@@ -17,21 +17,23 @@ from .records import (
     RunSpec,
     StoreError,
     epoch_from_row,
+    new_identifier,
     record_from_row,
 )
 from .sqlite_workers import SQLiteWorkerSide
+from .sweep_side import SweepSide
 
-MAX_NAME_CHARS = 80
 NOT_FOUND = "run {!r} does not exist in this session (deleted, or never made here)"
+IMPORTED = "made from an uploaded model file"
 
 
-class SQLiteRunStore(SQLiteWorkerSide):
+class SQLiteRunStore(SQLiteWorkerSide, SweepSide):
     """Sessions and their runs as a session sees them (every call checks the session owns the run)."""
 
     # sessions
 
     def create_session(self) -> str:
-        token, now = secrets.token_urlsafe(24), time.time()
+        token, now = new_identifier(24), time.time()
         with self._transaction() as db:
             db.execute("INSERT INTO sessions (token, created, updated, state) VALUES (?, ?, ?, '{}')", (token, now, now))
         return token
@@ -50,9 +52,11 @@ class SQLiteRunStore(SQLiteWorkerSide):
     # runs, as a session sees them
 
     def create_run(self, token: str, name: str, spec: RunSpec, target_epochs: int) -> RunRecord:
-        run_id, now = secrets.token_urlsafe(9), time.time()
+        run_id, now = new_identifier(9), time.time()
         with self._transaction() as db:
-            busy = db.execute("SELECT name FROM runs WHERE session = ? AND status IN ('queued', 'training')", (token,)).fetchone()
+            busy = db.execute(
+                "SELECT name FROM runs WHERE session = ? AND sweep_id IS NULL AND status IN ('queued', 'training')", (token,)
+            ).fetchone()
             if busy:
                 raise RunConflict(f"{busy['name']} is still training: stop it or wait until it finishes")
             db.execute(
@@ -60,6 +64,25 @@ class SQLiteRunStore(SQLiteWorkerSide):
                 "VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
                 (run_id, token, name[:MAX_NAME_CHARS], spec.to_json(), target_epochs, now, now, now),
             )
+        self.prune()
+        return self.get_run(token, run_id)
+
+    def import_run(
+        self, token: str, name: str, spec: RunSpec, checkpoint: bytes, epochs: int, metrics: dict[str, float]
+    ) -> RunRecord:
+        run_id, now = new_identifier(9), time.time()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO runs (id, session, name, spec, status, target_epochs, epochs, message, metrics, created, "
+                "updated, queued_at) VALUES (?, ?, ?, ?, 'finished', ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, token, name[:MAX_NAME_CHARS], spec.to_json(), epochs, epochs, IMPORTED, json.dumps(metrics))
+                + (now, now, now),
+            )
+        try:
+            self.save_checkpoint(run_id, checkpoint, epochs)
+        except StoreError:
+            self.delete_run(token, run_id)
+            raise
         self.prune()
         return self.get_run(token, run_id)
 
@@ -106,7 +129,9 @@ class SQLiteRunStore(SQLiteWorkerSide):
     def requeue(self, token: str, run_id: str, target_epochs: int) -> RunRecord:
         run = self.get_run(token, run_id)
         with self._transaction() as db:
-            busy = db.execute("SELECT 1 FROM runs WHERE session = ? AND status IN ('queued', 'training')", (token,)).fetchone()
+            busy = db.execute(
+                "SELECT 1 FROM runs WHERE session = ? AND sweep_id IS NULL AND status IN ('queued', 'training')", (token,)
+            ).fetchone()
             if busy:
                 raise RunConflict("a run of this session is still training: stop it or wait until it finishes")
             db.execute(
@@ -115,14 +140,6 @@ class SQLiteRunStore(SQLiteWorkerSide):
                 (max(target_epochs, run.epochs), time.time(), time.time(), run_id),
             )
         return self.get_run(token, run_id)
-
-    def queue_position(self, run_id: str) -> int:
-        rows = self._read(
-            "SELECT COUNT(*) AS ahead FROM runs WHERE status = 'queued' AND queued_at < "
-            "(SELECT queued_at FROM runs WHERE id = ?)",
-            (run_id,),
-        )
-        return int(rows[0]["ahead"])
 
     def epochs(self, run_id: str, after: int = 0) -> list[EpochRecord]:
         rows = self._read("SELECT * FROM epochs WHERE run_id = ? AND epoch > ? ORDER BY epoch", (run_id, after))

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .records import RUN_COLUMNS, EpochRecord, RunRecord, RunStatus, StoreError, record_from_row
+from .records import RUN_COLUMNS, Backend, EpochRecord, RunRecord, RunStatus, StoreError, record_from_row
 from .sqlite_base import SQLiteDatabase
+from .sweep_side import EMPTY_OLD_SWEEPS, QUEUE_ORDER
 
 DAY_SECONDS = 86_400.0
 
@@ -33,10 +34,13 @@ def _settle(db: sqlite3.Connection, where: str, args: Sequence[object], status: 
 class SQLiteWorkerSide(SQLiteDatabase):
     """What worker processes and the pool's supervisor call."""
 
-    def claim_next(self, worker: str) -> RunRecord | None:
-        """Take the oldest queued run for `worker` (marked training), or None when the queue is empty."""
+    def claim_next(self, worker: str, backend: Backend = "local") -> RunRecord | None:
+        """Take the oldest queued run of `backend` for `worker` (plain runs before sweep runs), or None when none waits."""
         with self._transaction() as db:
-            row = db.execute("SELECT id FROM runs WHERE status = 'queued' ORDER BY queued_at LIMIT 1").fetchone()
+            row = db.execute(
+                f"SELECT id FROM runs WHERE status = 'queued' AND backend = ? ORDER BY {QUEUE_ORDER} LIMIT 1",
+                (backend,),
+            ).fetchone()
             if row is None:
                 return None
             db.execute(
@@ -63,6 +67,11 @@ class SQLiteWorkerSide(SQLiteDatabase):
             )
             row = db.execute("SELECT stop_requested FROM runs WHERE id = ?", (run_id,)).fetchone()
         return row is None or bool(row["stop_requested"])
+
+    def stop_requested(self, run_id: str) -> bool:
+        """True when the session asked the run to stop (or deleted it): the worker asks between batches."""
+        rows = self._read("SELECT stop_requested FROM runs WHERE id = ?", (run_id,))
+        return not rows or bool(rows[0]["stop_requested"])
 
     def save_checkpoint(self, run_id: str, data: bytes, epoch: int) -> None:
         """Write the run's checkpoint atomically (temp file, then rename) and note its epoch."""
@@ -125,7 +134,7 @@ class SQLiteWorkerSide(SQLiteDatabase):
                 (f"SELECT id FROM runs WHERE {settled} AND created < ?", (oldest,)),
                 (
                     f"SELECT id FROM (SELECT id, status, ROW_NUMBER() OVER (PARTITION BY session ORDER BY created DESC) AS n "
-                    f"FROM runs) WHERE {settled} AND n > ?",
+                    f"FROM runs WHERE sweep_id IS NULL) WHERE {settled} AND n > ?",  # sweeps have their own limit
                     (limits.runs_per_session,),
                 ),
                 (
@@ -140,6 +149,7 @@ class SQLiteWorkerSide(SQLiteDatabase):
                     db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
                 doomed += ids
             db.execute("DELETE FROM sessions WHERE updated < ? AND token NOT IN (SELECT session FROM runs)", (oldest,))
+            db.execute(EMPTY_OLD_SWEEPS, (oldest,))  # sweeps whose runs all went
         for run_id in doomed:
             self._checkpoint_path(run_id).unlink(missing_ok=True)
         return len(doomed)

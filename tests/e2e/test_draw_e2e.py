@@ -1,4 +1,5 @@
-"""Draw page in a real browser: a mouse stroke on the canvas gets a verdict, and Clear empties it."""
+"""Draw page in a real browser: a stroke on the canvas gets a verdict (the very first one too), Clear and Ctrl+Z
+empty it, and a bent test beat is scored and saved."""
 
 import re
 
@@ -6,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from harness.browser import wait_for_app
+from harness.screens import SCREENS, Screen, beat_points, new_screen_page, stroke
 from tests.e2e.conftest import assert_healthy, click_settled, open_page, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -16,7 +18,8 @@ def _open_draw_page(page) -> None:
     open_page(page, "")
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Draw").click()
     expect(page.get_by_role("heading", name="Draw a heartbeat")).to_be_visible(timeout=20_000)
-    wait_for_app(page)
+    page.locator(".st-key-draw_canvas_fitted canvas.upper-canvas").first.wait_for(state="visible", timeout=20_000)
+    wait_for_app(page)  # the canvas comes with a rerun once the browser has reported the column's width
 
 
 def _draw_beat(page, box: dict) -> None:
@@ -78,3 +81,50 @@ def test_ctrl_z_undoes_the_last_stroke(page) -> None:
     expect(page.get_by_text("The canvas is empty")).to_be_visible(timeout=20_000)
     expect(page.locator(".st-key-draw_drawn_result")).to_have_count(0)
     assert_healthy(page)
+
+
+# Keeps every canvas element the page creates, so a test can see whether a drawing canvas was replaced.
+RECORD_CANVASES_JS = """
+window.createdCanvases = [];
+const create = Document.prototype.createElement;
+Document.prototype.createElement = function (tag, ...rest) {
+  const element = create.call(this, tag, ...rest);
+  if (String(tag).toLowerCase() === 'canvas') window.createdCanvases.push(element);
+  return element;
+};
+"""
+DRAWING_CANVAS_WIDTHS_JS = """() => [...new Set(
+  window.createdCanvases.filter((canvas) => canvas.classList.contains('upper-canvas')).map((canvas) => canvas.width))]"""
+
+
+def _follow_sidebar_link(page, screen: Screen, name: str) -> None:
+    """Open a page from the sidebar's navigation (on a phone the sidebar is opened first)."""
+    if screen.touch:
+        page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: s.name)
+def test_a_stroke_drawn_the_moment_the_canvas_appears_counts(browser, app_url: str, screen: Screen) -> None:
+    page = new_screen_page(browser, screen)
+    page.add_init_script(RECORD_CANVASES_JS)
+    page.goto(f"{app_url}/draw")
+    page.locator(".st-key-draw_canvas_fitted canvas.upper-canvas").first.wait_for(state="visible", timeout=30_000)
+    wait_for_app(page)
+    _follow_sidebar_link(page, screen, "Home")  # and back: the canvas's code is loaded now, so it shows at once
+    expect(page.get_by_role("heading", name="Anomaly Lab")).to_be_visible(timeout=20_000)
+    wait_for_app(page)
+    _follow_sidebar_link(page, screen, "Draw")
+    canvas = page.locator("[data-testid='stMain'] canvas.upper-canvas").first  # whichever canvas shows first
+    canvas.wait_for(state="visible", timeout=30_000)
+    canvas.scroll_into_view_if_needed()
+    stroke(page, screen, beat_points(canvas.bounding_box()))  # at once: no waiting for the page to settle
+    verdict = page.locator(".st-key-draw_drawn_result [data-testid='stMetricValue']").first
+    expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"), timeout=20_000)
+    wait_for_app(page)
+    expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"))  # still there once every rerun has settled
+    expect(page.get_by_text("The canvas is empty")).to_have_count(0)
+    coverage = page.get_by_text(re.compile(r"Your stroke covers \d+% of the 140 time steps")).inner_text()
+    assert int(re.search(r"(\d+)%", coverage).group(1)) >= 98  # the whole stroke, not the part after a remount
+    assert len(page.evaluate(DRAWING_CANVAS_WIDTHS_JS)) == 1  # never a canvas of another width first, to be replaced
+    page.context.close()

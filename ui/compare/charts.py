@@ -1,14 +1,13 @@
-"""Overlaid ROC and precision-recall curves of several models on one split (pure: data in, go.Figure out)."""
+"""Overlaid ROC and precision-recall curves of several models on one split (pure: data in, a figure spec out)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from anomaly_core import average_precision, precision_recall_curve, roc_auc, roc_curve
-from ui.figures import style_figure
+from ui.figures import FigureSpec, house_layout, make_figure
 
 Curve = tuple[str, np.ndarray, np.ndarray]  # (name, y_test, scores)
 DASHED_NAMES = ("Local Outlier Factor", "Isolation Forest", "PCA reconstruction error", "One-Class SVM")
@@ -20,29 +19,26 @@ def _style(name: str, index: int) -> dict:
     return dict(dash="dash" if name in DASHED_NAMES else "solid", width=2, color=PALETTE[index % len(PALETTE)])
 
 
-def _layout(fig: go.Figure, title: str, x: str, y: str) -> go.Figure:
-    style_figure(fig, title, x, y, height=380, legend_below=True)
-    fig.update_xaxes(range=[0, 1])
-    fig.update_yaxes(range=[0, 1.02])
-    return fig
+def _layout(title: str, x: str, y: str) -> dict:
+    return house_layout(title, x, y, height=380, legend_below=True, xaxis=dict(range=[0, 1]), yaxis=dict(range=[0, 1.02]))
 
 
-def roc_overlay(curves: Sequence[Curve]) -> go.Figure:
+def roc_overlay(curves: Sequence[Curve]) -> FigureSpec:
     """One ROC curve per (name, y_test, scores), AUC in the legend; baselines dashed."""
-    fig = go.Figure()
-    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dot", color="#bbb"), name="chance")
+    data = [dict(type="scatter", x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dot", color="#bbb"), name="chance")]
     for index, (name, y_true, scores) in enumerate(curves):
         fpr, tpr, _ = roc_curve(y_true, scores)
-        fig.add_scatter(x=fpr, y=tpr, mode="lines", line=_style(name, index), name=f"{name} (AUC {roc_auc(y_true, scores):.3f})")
-    return _layout(fig, "ROC curves", "false-positive rate", "true-positive rate (recall)")
+        label = f"{name} (AUC {roc_auc(y_true, scores):.3f})"
+        data.append(dict(type="scatter", x=fpr, y=tpr, mode="lines", line=_style(name, index), name=label))
+    return make_figure(data, _layout("ROC curves", "false-positive rate", "true-positive rate (recall)"))
 
 
-def pr_overlay(curves: Sequence[Curve]) -> go.Figure:
+def pr_overlay(curves: Sequence[Curve]) -> FigureSpec:
     """One precision-recall curve per (name, y_test, scores), AP in the legend; baselines dashed."""
-    fig = go.Figure()
+    data = []
     for index, (name, y_true, scores) in enumerate(curves):
         precision, recall, _ = precision_recall_curve(y_true, scores)
-        ap = average_precision(y_true, scores)
-        label = f"{name} (AP {ap:.3f})"
-        fig.add_scatter(x=np.r_[0.0, recall], y=np.r_[1.0, precision], mode="lines", line=_style(name, index), name=label)
-    return _layout(fig, "Precision–recall curves", "recall", "precision")
+        label = f"{name} (AP {average_precision(y_true, scores):.3f})"
+        data.append(dict(type="scatter", x=np.r_[0.0, recall], y=np.r_[1.0, precision], mode="lines",
+                         line=_style(name, index), name=label))  # fmt: skip
+    return make_figure(data, _layout("Precision–recall curves", "recall", "precision"))

@@ -21,6 +21,7 @@ from ui.compare.table import (
 from ui.current_model import ActiveModel, active_model, set_active_model
 from ui.dataset_choice import NEEDS_LABELS
 from ui.datasets import dataset_of
+from ui.fast_chart import show_chart
 from ui.run_models import forget_current_run, use_run
 from ui.runs import session_run
 
@@ -89,9 +90,9 @@ def render_curves(rows: Sequence[LeaderRow]) -> None:
     curves = [(r.name, r.y_test, r.scores) for r in rows if r.name in picked]
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(roc_overlay(curves), key="compare_roc", config={"displayModeBar": False})
+        show_chart(roc_overlay(curves), key="compare_roc", config={"displayModeBar": False})
     with right:
-        st.plotly_chart(pr_overlay(curves), key="compare_pr", config={"displayModeBar": False})
+        show_chart(pr_overlay(curves), key="compare_pr", config={"displayModeBar": False})
 
 
 def render_per_class(rows: Sequence[LeaderRow], cfg: DataConfig) -> None:

@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from anomaly_core import DataConfig, Dataset, EcgData, describe_dataset
-from ui.data.charts import beat_browser_figure, class_bands_figure, class_count_figure
+from ui.data.charts import beat_browser_figure, class_bands_figure, class_count_figure, class_label
 from ui.dataset_figures import class_color
+from ui.fast_chart import show_chart
 
 CLASS_KEY = "data_class"
 BEAT_KEY = "data_beat_number"
@@ -58,7 +59,7 @@ def render_overview(data: EcgData, dataset: Dataset) -> None:
     st.dataframe(class_table(data.classes, dataset), hide_index=True, width="content")
     counts = {int(label): int(count) for label, count in zip(*np.unique(data.classes, return_counts=True))}
     figure = class_count_figure(counts, names=dataset.short_names, row_name=dataset.row_name, title=dataset.title)
-    st.plotly_chart(figure, key="data_class_counts", width="stretch")
+    show_chart(figure, key="data_class_counts", width="stretch")
 
 
 def _describe_ecg5000(data: EcgData) -> None:
@@ -107,10 +108,11 @@ def render_browser(data: EcgData, dataset: Dataset) -> int:
     show_others = overlay.toggle(f"Show {OVERLAY_BEATS} more of this class", key=OVERLAY_KEY)
     row = int(rows[number - 1])
     others = rows[rows != row][:OVERLAY_BEATS] if show_others else rows[:0]
-    title = f"Class {label} · {names.get(label, label)}: {noun} {number} of {len(rows)} (row {row + 1} of {dataset.title})"
+    title = f"Class {class_label(label, dataset.short_names)}: {noun} {number} of {len(rows)}"  # short enough for a phone
     color = class_color(label, list(names), dataset.normal_classes)
     figure = beat_browser_figure(data.signals[row], data.signals[others], color=color, title=title)
-    st.plotly_chart(figure, key="data_beat_browser", width="stretch")
+    show_chart(figure, key="data_beat_browser", width="stretch")
+    st.caption(f"Class {label}: {names.get(label, label)}. This {noun} is row {row + 1} of {dataset.title}.")
     return row
 
 
@@ -129,7 +131,7 @@ def render_bands(data: EcgData, dataset: Dataset) -> None:
     stats = {label: class_mean_std(data, label) for label in sorted(chosen)}
     colors = {c: class_color(c, labels, dataset.normal_classes) for c in labels}
     figure = class_bands_figure(stats, names=dataset.short_names, colors=colors)
-    st.plotly_chart(figure, key="data_class_bands", width="stretch")
+    show_chart(figure, key="data_class_bands", width="stretch")
     st.caption(
         "The line is the class's average at each time step; the band covers one standard deviation either side. "
         "Where bands of different classes separate, a model can tell them apart."

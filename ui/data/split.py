@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anomaly_core import DataConfig, Dataset, EcgData, EcgSplit, describe_dataset
+from anomaly_core import DataConfig, Dataset, EcgData, EcgSplit, FeatureMinMaxScaler, Scaler, describe_dataset
 from ui.data.charts import class_label, composition_figure, single_beat_figure
 from ui.dataset_figures import class_color
 from ui.datasets import ecg_split, with_dataset
+from ui.fast_chart import show_chart
 from ui.figures import RECON_COLOR
 from ui.presets import PRESETS
 from ui.settings import get_settings
@@ -65,18 +66,38 @@ def render_scaling(data: EcgData, row: int, split: EcgSplit | None, dataset: Dat
     scaled = scaler.transform(raw)
     left, right = st.columns(2)
     color = class_color(int(data.classes[row]), list(dataset.class_names), dataset.normal_classes)
-    left.plotly_chart(
-        single_beat_figure(raw, title="Raw (as stored)", y_label="amplitude", color=color), key="data_raw", width="stretch"
+    show_chart(
+        single_beat_figure(raw, title="Raw (as stored)", y_label="amplitude", color=color),
+        key="data_raw",
+        width="stretch",
+        target=left,
     )
-    right.plotly_chart(
-        single_beat_figure(scaled, title="Min-max scaled (what the model sees)", y_label="scaled value", color=RECON_COLOR),
+    show_chart(
+        single_beat_figure(scaled, title="Scaled (what the model sees)", y_label="scaled value", color=RECON_COLOR),
         key="data_scaled",
         width="stretch",
+        target=right,
     )
     st.caption(
-        f"Scaling maps the training beats' lowest value {scaler.minimum:.2f} to 0 and highest {scaler.maximum:.2f} to 1 "
-        f"(fitted on training rows only). This beat: raw {raw.min():.2f} … {raw.max():.2f} → scaled "
-        f"{scaled.min():.3f} … {scaled.max():.3f}. The shape is unchanged; only the axis moves, into the range "
+        f"{scaling_sentence(scaler)} This beat: raw {raw.min():.2f} … {raw.max():.2f} → scaled "
+        f"{scaled.min():.3f} … {scaled.max():.3f}."
+    )
+
+
+def scaling_sentence(scaler: Scaler) -> str:
+    """What the split's scaler does, in numbers: one global range, or one range per time step."""
+    if isinstance(scaler, FeatureMinMaxScaler):
+        low, high = scaler.minimum, scaler.maximum
+        return (
+            "Scaling maps each time step's lowest training value to 0 and its highest to 1 (fitted on training rows only): "
+            f"the lows run from {low.min():.2f} to {low.max():.2f}, the highs from {high.min():.2f} to {high.max():.2f}. "
+            "The network so learns steps where normal beats hardly vary as well as loud ones; the score still measures "
+            "each difference in one global unit. Values the training beats never reached fall outside [0, 1]."
+        )
+    lowest, highest = scaler.value_range
+    return (
+        f"Scaling maps the training beats' lowest value {lowest:.2f} to 0 and highest {highest:.2f} to 1 "
+        "(fitted on training rows only). The shape is unchanged; only the axis moves, into the range "
         "the model's sigmoid output can reach."
     )
 
@@ -92,4 +113,4 @@ def render_composition(split: EcgSplit | None, problem: str | None, dataset: Dat
     st.markdown(composition_summary(split, dataset.row_name))
     table, chart = st.columns([2, 3])
     table.dataframe(composition_table(split, dataset))
-    chart.plotly_chart(composition_figure(composition_table(split, dataset)), key="data_composition_chart", width="stretch")
+    show_chart(composition_figure(composition_table(split, dataset)), key="data_composition_chart", width="stretch", target=chart)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import math
 
 import numpy as np
@@ -18,6 +20,7 @@ MIN_CANVAS_WIDTH = 240
 WIDTH_MARGIN = 20  # room for a scrollbar appearing after the column was measured
 CANVAS_ROUND_KEY = "draw_canvas_round"
 CANVAS_KEY_PREFIX = "draw_canvas_"
+GRID_KEY = "draw_grid"  # (frame, guide bytes, data URL) of the last grid drawn: PNG-encoded once, not on every rerun
 BEND_KEYS = ("noise", "spike_height", "spike_at", "flatten", "shift", "scale")
 GRID_COLOR, AXIS_COLOR, LABEL_COLOR, GUIDE_COLOR = (
     (225, 228, 232, 255),
@@ -36,7 +39,8 @@ def canvas_size(column_width: int | None) -> tuple[int, int]:
 
 def canvas_frame(current: ActiveModel, column_width: int | None = None) -> CanvasFrame:
     """The canvas's size (fitted to the column) and value axis: the model's training range rounded out to whole units."""
-    low, high = math.floor(current.scaler.minimum), math.ceil(current.scaler.maximum)
+    lowest, highest = current.scaler.value_range
+    low, high = math.floor(lowest), math.ceil(highest)
     width, height = canvas_size(column_width)
     return CanvasFrame(width=width, height=height, low=float(low), high=float(high), length=current.config.input_length)
 
@@ -61,6 +65,18 @@ def grid_image(frame: CanvasFrame, guide: np.ndarray | None = None) -> Image.Ima
         points = list(zip(frame.x_of(np.arange(frame.length)), frame.row_of(guide)))
         pen.line(points, fill=GUIDE_COLOR, width=3, joint="curve")
     return image
+
+
+def grid_url(frame: CanvasFrame, guide: np.ndarray | None) -> str:
+    """The grid (and guide) as a PNG data URL, encoded again only when the frame or the guide changes."""
+    guide_bytes = None if guide is None else np.asarray(guide, dtype=np.float32).tobytes()
+    cached = st.session_state.get(GRID_KEY)
+    if cached is None or cached[:2] != (frame, guide_bytes):
+        buffer = io.BytesIO()
+        grid_image(frame, guide).save(buffer, format="PNG")
+        cached = (frame, guide_bytes, "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"))
+        st.session_state[GRID_KEY] = cached
+    return cached[2]
 
 
 def choose_test_beat(current: ActiveModel, key: str, *, allow_none: bool = False) -> tuple[np.ndarray | None, str]:
@@ -104,7 +120,7 @@ def render_canvas(frame: CanvasFrame, guide: np.ndarray | None) -> DrawnSignal |
     result = st_canvas(
         stroke_width=4,
         stroke_color="#e76f51",
-        background_image=grid_image(frame, guide),
+        background_image=grid_url(frame, guide),
         height=frame.height,
         width=frame.width,
         drawing_mode="freedraw",

@@ -23,7 +23,7 @@ export default function(component) {
         setStateValue('width', width);
     };
     const report = () => { clearTimeout(timer); timer = setTimeout(send, 250); };  // once the layout has settled
-    report();
+    const first = requestAnimationFrame(send);  // the first width at once: the page shows no canvas until it knows it
     const observer = new ResizeObserver(report);
     observer.observe(column);
     const undo = (event) => {
@@ -36,7 +36,9 @@ export default function(component) {
         }
     };
     document.addEventListener('keydown', undo);
-    return () => { clearTimeout(timer); observer.disconnect(); document.removeEventListener('keydown', undo); };
+    return () => {
+        cancelAnimationFrame(first); clearTimeout(timer); observer.disconnect(); document.removeEventListener('keydown', undo);
+    };
 }
 """
 

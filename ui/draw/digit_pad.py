@@ -8,7 +8,8 @@ from anomaly_core import Dataset
 from anomaly_core.digit_drawing import digit_from_image
 from ui.current_model import ActiveModel
 from ui.dataset_figures import image_pairs_figure
-from ui.draw.scoring import render_headline, score_beat
+from ui.draw.scoring import render_headline, score_beat, test_histogram
+from ui.fast_chart import show_chart
 from ui.figures import histogram_with_score
 
 PAD_SIZE = 224  # pixels: big enough for a finger, small enough for a phone
@@ -46,7 +47,5 @@ def render_digit_pad(current: ActiveModel, dataset: Dataset, threshold: float) -
     )
     left, right = st.columns(2)
     left.plotly_chart(pair, key="draw_digit_images")
-    right.plotly_chart(
-        histogram_with_score(current.test_scores, current.split.y_test, threshold, scored.score, label="your digit"),
-        key="draw_digit_histogram",
-    )
+    histogram = histogram_with_score(test_histogram(current), threshold, scored.score, label="your digit")
+    show_chart(histogram, key="draw_digit_histogram", target=right)

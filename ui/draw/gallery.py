@@ -13,6 +13,7 @@ from anomaly_core import CLASS_NAMES, SignalTable, read_signals_csv, verdict
 from ui.current_model import ActiveModel
 from ui.dataset_choice import csv_label_classes, model_class_names
 from ui.draw.scoring import score_signals
+from ui.fast_chart import show_chart
 from ui.figures import signals_figure
 
 GALLERY_KEY = "draw_gallery"
@@ -65,7 +66,7 @@ def render_gallery(current: ActiveModel, threshold: float) -> None:
     scores = score_signals(current, signals)
     table = pd.DataFrame({"beat": [b.name for b in beats], "score": scores, "verdict": [verdict(s, threshold) for s in scores]})
     st.dataframe(table, hide_index=True, key="draw_gallery_table")
-    st.plotly_chart(signals_figure(list(signals), [b.name for b in beats]), key="draw_gallery_chart")
+    show_chart(signals_figure(list(signals), [b.name for b in beats]), key="draw_gallery_chart")
     left, right = st.columns(2)
     left.download_button(
         "Download the gallery (CSV)", signals_csv(signals), "drawn_beats.csv", "text/csv", key="draw_gallery_csv"

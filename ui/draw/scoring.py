@@ -9,10 +9,14 @@ import streamlit as st
 
 from anomaly_core import anomaly_scores, nearest_beat, per_step_errors, reconstruct, verdict
 from ui.current_model import ActiveModel
-from ui.figures import drawn_beat_figure, histogram_with_score
+from ui.fast_chart import show_chart
+from ui.figures import drawn_beat_figure, histogram_bars, histogram_with_score
 from ui.threshold_control import render_log_toggle, render_threshold_slider
 
 THRESHOLD_PREFIX = "draw"
+SCORED_KEY = "draw_scored"  # (model, {beat bytes: BeatScore}): a threshold move rescores nothing
+BARS_KEY = "draw_histogram_bars"  # (model, the test scores' histogram bars): binned once per model
+KEPT_SCORES = 8
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,31 @@ class BeatScore:
 def score_signals(current: ActiveModel, signals: np.ndarray) -> np.ndarray:
     """Anomaly scores (n,) of beats (n, length) given in original units."""
     return anomaly_scores(current.model, current.scaler.transform(signals), current.loss)
+
+
+def scored_beat(current: ActiveModel, signal: np.ndarray) -> BeatScore:
+    """`score_beat`, remembered for the last few beats of this model: moving the threshold calls no model."""
+    signal = np.asarray(signal, dtype=np.float32)
+    cached = st.session_state.get(SCORED_KEY)
+    if cached is None or cached[0] is not current:
+        cached = (current, {})
+        st.session_state[SCORED_KEY] = cached
+    scores: dict[bytes, BeatScore] = cached[1]
+    key = signal.tobytes()
+    if key not in scores:
+        if len(scores) >= KEPT_SCORES:
+            del scores[next(iter(scores))]
+        scores[key] = score_beat(current, signal)
+    return scores[key]
+
+
+def test_histogram(current: ActiveModel) -> list[dict]:
+    """The histogram bars of the model's test scores, binned once per model."""
+    cached = st.session_state.get(BARS_KEY)
+    if cached is None or cached[0] is not current:
+        cached = (current, histogram_bars(current.test_scores, current.split.y_test))
+        st.session_state[BARS_KEY] = cached
+    return cached[1]
 
 
 def score_beat(current: ActiveModel, signal: np.ndarray) -> BeatScore:
@@ -58,7 +87,7 @@ def render_threshold(current: ActiveModel) -> float:
 
 def render_verdict(current: ActiveModel, signal: np.ndarray, threshold: float, key: str) -> BeatScore:
     """Verdict, score and threshold as metrics (in container `{key}_result`), then the explanation and the charts."""
-    result = score_beat(current, signal)
+    result = scored_beat(current, signal)
     render_headline(result, threshold, key)
     render_explanation(current, result, threshold, key)
     return result
@@ -84,6 +113,6 @@ def render_explanation(current: ActiveModel, result: BeatScore, threshold: float
     worst = int(np.argmax(result.errors))
     st.caption(f"The model reconstructs your beat worst around time step {worst}; the shaded gap is the per-point error.")
     left, right = st.columns(2)
-    left.plotly_chart(drawn_beat_figure(result.signal, result.reconstruction, result.nearest_normal), key=f"{key}_beat")
-    figure = histogram_with_score(current.test_scores, current.split.y_test, threshold, result.score)
-    right.plotly_chart(figure, key=f"{key}_histogram")
+    show_chart(drawn_beat_figure(result.signal, result.reconstruction, result.nearest_normal), key=f"{key}_beat", target=left)
+    figure = histogram_with_score(test_histogram(current), threshold, result.score)
+    show_chart(figure, key=f"{key}_histogram", target=right)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
-from anomaly_core import BeatEdits, DrawnSignal, apply_edits
+from anomaly_core import BeatEdits, CanvasFrame, DrawnSignal, apply_edits
 from anomaly_core.drawing import MIN_COVERAGE
 from ui.current_model import ActiveModel
 from ui.draw.canvas import canvas_frame, choose_test_beat, render_bend_controls, render_canvas
 from ui.draw.canvas_hooks import column_width
 from ui.draw.gallery import render_save_button
-from ui.draw.scoring import BeatScore, render_explanation, render_headline, render_verdict, score_beat
+from ui.draw.scoring import BeatScore, render_explanation, render_headline, render_verdict, scored_beat
 
 
 def render_draw_tab(current: ActiveModel, threshold: float) -> None:
@@ -24,13 +25,27 @@ def render_draw_tab(current: ActiveModel, threshold: float) -> None:
         "on the canvas also has Undo, Redo, Edit (move or delete a stroke) and Send (update the app now)."
     )
     verdict_slot = st.container(key="draw_verdict_slot")
-    with st.container(key="draw_canvas_fitted" if width else "draw_canvas_unfitted"):  # fitted: sized from the column
-        drawn = render_canvas(frame, guide)
+    drawn = _render_fitted_canvas(frame, guide, width)
     with verdict_slot:
         result = _render_drawn_verdict(current, drawn, threshold)
     if result is not None:
         render_explanation(current, result, threshold, key="draw_drawn")
         render_save_button("drawing", result.signal, key="draw_save_drawn")
+
+
+def _render_fitted_canvas(frame: CanvasFrame, guide: np.ndarray | None, width: int | None) -> DrawnSignal | None:
+    """The canvas once the browser has reported the column's width (one drawn before would be replaced, losing the
+    first stroke); until then, a moment, a line saying so."""
+    if width is None:
+        with st.container(key="draw_canvas_fitting"):
+            st.caption("Fitting the canvas to this screen…")
+        return None
+    with st.container(key="draw_canvas_fitted"):
+        # The canvas's own height, held while its stylesheet loads: until then its toolbar takes room below it, and
+        # the page shrinking by that much a moment later moved a canvas scrolled to the page's end under the finger.
+        host = '.st-key-draw_canvas_fitted [data-testid="stBidiComponentIsolated"]'
+        st.html(f"<style>{host} {{ height: {frame.height}px; }}</style>")
+        return render_canvas(frame, guide)
 
 
 def _render_drawn_verdict(current: ActiveModel, drawn: DrawnSignal | None, threshold: float) -> BeatScore | None:
@@ -44,7 +59,7 @@ def _render_drawn_verdict(current: ActiveModel, drawn: DrawnSignal | None, thres
             "(a whole beat is best): the gaps are filled with straight lines, so a short stroke says little."
         )
         return None
-    result = score_beat(current, drawn.values)
+    result = scored_beat(current, drawn.values)
     render_headline(result, threshold, key="draw_drawn")
     st.caption(f"Your stroke covers {drawn.coverage:.0%} of the {frame_length(drawn)} time steps.")
     return result

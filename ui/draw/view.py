@@ -12,15 +12,27 @@ from ui.draw.digit_pad import render_digit_pad
 from ui.draw.gallery import render_bulk, render_gallery
 from ui.draw.scoring import render_threshold
 from ui.draw.tabs import render_bend_tab, render_draw_tab
+from ui.model_guard import guard_model
 
 
 def render_draw_page() -> None:
-    """Threshold, then four tabs: draw, bend a test beat, the gallery, and scoring a CSV."""
+    """Which model scores, then the threshold and the four tabs."""
     current = active_model()
     st.caption(f"Scoring with **{current.name}**.")
     note = other_dataset_note(current)
     if note:
         st.warning(note)
+    render_draw_panel(current)
+
+
+@st.fragment
+def render_draw_panel(current: ActiveModel) -> None:
+    """Threshold, then the tabs (beats: draw, bend a test beat, the gallery, scoring a CSV; digits: the pad and a CSV);
+    a slider move, a stroke or a bend reruns only this, not the whole app."""
+    guard_model(lambda: _render_panel(current), "the Draw panel")
+
+
+def _render_panel(current: ActiveModel) -> None:
     threshold = render_threshold(current)
     dataset = dataset_of(current.split.config)
     if dataset.kind == "images":  # digits: a pad to draw one, and CSV scoring

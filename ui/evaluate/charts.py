@@ -1,7 +1,7 @@
-"""Plotly builders for the Evaluate page: data in, go.Figure out, no Streamlit.
+"""Plotly builders for the Evaluate page: data in, a figure spec out (`ui.figures.FigureSpec`), no Streamlit.
 
-Each figure is built from one dict (validated once) and keeps Streamlit's theme: `add_*` / `update_layout`
-calls and a named template cost 5-15 ms per figure, too much for charts redrawn on every slider move.
+Specs, not go.Figure objects: a go.Figure costs 15-35 ms to build and serialise on a busy machine, too much for
+charts redrawn on every slider move (`ui.fast_chart.show_chart` shows a spec).
 """
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
 
 from anomaly_core import flag_anomalies
-from ui.figures import ANOMALY_COLOR, NORMAL_COLOR, RECON_COLOR, THRESHOLD_COLOR
+from ui.figures import ANOMALY_COLOR, NORMAL_COLOR, RECON_COLOR, THRESHOLD_COLOR, FigureSpec, make_figure
 
 PRECISION_COLOR = "#457b9d"
 F1_COLOR = "#8338ec"
@@ -43,7 +42,7 @@ def _point(x: float, y: float) -> dict:
     return dict(type="scatter", x=[x], y=[y], mode="markers", marker=dict(size=12, color=ANOMALY_COLOR), name="threshold")
 
 
-def outcome_histogram(scores: np.ndarray, y_true: np.ndarray, threshold: float, *, log_x: bool = False) -> go.Figure:
+def outcome_histogram(scores: np.ndarray, y_true: np.ndarray, threshold: float, *, log_x: bool = False) -> FigureSpec:
     """Histogram of normal and abnormal scores (n,), false alarms and missed anomalies hatched.
 
     Beats are split by `score >= threshold` before binning, so the hatched bars hold exactly the FP and FN
@@ -74,12 +73,12 @@ def outcome_histogram(scores: np.ndarray, y_true: np.ndarray, threshold: float, 
         decades = np.arange(np.floor(xaxis["range"][0]), np.ceil(xaxis["range"][1]) + 1)
         xaxis.update(tickvals=decades, ticktext=[f"1e{int(d)}" for d in decades])
     x_label = "reconstruction error (log scale)" if log_x else "reconstruction error"
-    title = "Errors of test beats (hatched: wrong at this threshold)"
+    title = "Test-beat errors (hatched: wrong)"  # short enough for a phone's chart
     layout = _layout(title, x_label, "beats", barmode="overlay", shapes=[_threshold_line(line)], xaxis=xaxis)
-    return go.Figure(dict(data=data, layout=layout))
+    return make_figure(data, layout)
 
 
-def confusion_figure(tp: int, fp: int, tn: int, fn: int) -> go.Figure:
+def confusion_figure(tp: int, fp: int, tn: int, fn: int) -> FigureSpec:
     """2×2 heatmap of the confusion counts, rows = truth, columns = prediction."""
     heatmap = dict(
         type="heatmap",
@@ -93,11 +92,14 @@ def confusion_figure(tp: int, fp: int, tn: int, fn: int) -> go.Figure:
         showscale=False,
         hovertemplate="%{y} beat, %{x}: %{z}<extra></extra>",
     )
-    layout = _layout("Confusion matrix", "predicted", "true class", yaxis=dict(autorange="reversed"))
-    return go.Figure(dict(data=[heatmap], layout=layout))
+    layout = _layout(
+        "Confusion matrix", "predicted", "true class", margin=dict(l=10, r=10),  # the labels' own room, the rest for the cells
+        yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(automargin=True),
+    )  # fmt: skip
+    return make_figure([heatmap], layout)
 
 
-def roc_point_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float, point: tuple[float, float]) -> go.Figure:
+def roc_point_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float, point: tuple[float, float]) -> FigureSpec:
     """ROC curve (fpr, tpr arrays) with its AUC and the current operating point (fpr, tpr)."""
     data = [
         dict(type="scatter", x=[0, 1], y=[0, 1], mode="lines", line=dict(dash="dot", color="#bbb"), name="chance"),
@@ -106,20 +108,20 @@ def roc_point_figure(fpr: np.ndarray, tpr: np.ndarray, auc: float, point: tuple[
     ]
     layout = _layout("ROC curve", "false-positive rate", "true-positive rate (recall)", xaxis=dict(range=[0, 1]))
     layout["yaxis"]["range"] = [0, 1.02]
-    return go.Figure(dict(data=data, layout=layout))
+    return make_figure(data, layout)
 
 
-def pr_figure(precision: np.ndarray, recall: np.ndarray, ap: float, point: tuple[float, float]) -> go.Figure:
+def pr_figure(precision: np.ndarray, recall: np.ndarray, ap: float, point: tuple[float, float]) -> FigureSpec:
     """Precision-recall curve with its average precision and the current operating point (recall, precision)."""
     curve = dict(type="scatter", x=recall, y=precision, mode="lines", line=dict(color=RECON_COLOR, shape="hv"))
     data = [{**curve, "name": f"PR (AP {ap:.3f})"}, _point(*point)]
     layout = _layout("Precision–recall curve", "recall", "precision", xaxis=dict(range=[0, 1.02]), yaxis=dict(range=[0, 1.02]))
-    return go.Figure(dict(data=data, layout=layout))
+    return make_figure(data, layout)
 
 
 def threshold_metrics_figure(
     thresholds: np.ndarray, curves: dict[str, np.ndarray], threshold: float, *, log_x: bool = False
-) -> go.Figure:
+) -> FigureSpec:
     """Precision, recall and F1 (arrays aligned with `thresholds`) against the threshold, current value marked."""
     data = [
         dict(type="scatter", x=thresholds, y=curves[name], mode="lines", line=dict(color=color, shape="hv"), name=name)
@@ -130,22 +132,22 @@ def threshold_metrics_figure(
         "Precision, recall and F1 by threshold", "threshold", "value", shapes=[_threshold_line(threshold)], xaxis=xaxis
     )
     layout["yaxis"]["range"] = [0, 1.02]
-    return go.Figure(dict(data=data, layout=layout))
+    return make_figure(data, layout)
 
 
-def beat_figure(beat: np.ndarray, reconstruction: np.ndarray, *, title: str, y_label: str = "value") -> go.Figure:
+def beat_figure(beat: np.ndarray, reconstruction: np.ndarray, *, title: str, y_label: str = "value") -> FigureSpec:
     """One beat (length,) against its reconstruction, the per-point error shaded between them."""
     data = [
         dict(type="scatter", y=reconstruction, mode="lines", line=dict(color=RECON_COLOR, dash="dash"), name="reconstruction"),
         dict(type="scatter", y=beat, mode="lines", line=dict(color=ANOMALY_COLOR), fill="tonexty", name="beat (error shaded)"),
     ]
     data[1]["fillcolor"] = "rgba(231,111,81,0.25)"
-    return go.Figure(dict(data=data, layout=_layout(title, "time step", y_label)))
+    return make_figure(data, _layout(title, "time step", y_label))
 
 
 def gallery_figure(
     beats: Sequence[np.ndarray], reconstructions: Sequence[np.ndarray], titles: Sequence[str], *, columns: int = 4
-) -> go.Figure:
+) -> FigureSpec:
     """Small multiples: each beat (length,) against its reconstruction, one panel per beat."""
     rows = max(1, -(-len(beats) // columns))
     gap_x, gap_y = 0.04, 0.12 / rows
@@ -173,4 +175,4 @@ def gallery_figure(
                 font=dict(size=11),
             )
         )
-    return go.Figure(dict(data=data, layout=layout))
+    return make_figure(data, layout)

@@ -6,6 +6,7 @@ A slider move then costs binary searches in presorted scores: no model call, no 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ from ui.threshold_control import threshold_bounds
 
 ABNORMAL_CLASSES = (2, 3, 4, 5)  # ECG5000's; other datasets: Evaluation.class_scores' keys
 OUTCOMES = ("TP", "FP", "TN", "FN")
+SHOWN_POINTS = 300  # points per curve sent to the browser: plenty for a chart a few hundred pixels wide
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,9 @@ class Evaluation:
     classes: np.ndarray  # (n,) ECG5000 classes 1..5
     scores: np.ndarray  # (n,) test reconstruction errors
     train_scores: np.ndarray  # (m,) training reconstruction errors
-    roc: tuple[np.ndarray, np.ndarray, float]  # fpr, tpr, AUC
-    pr: tuple[np.ndarray, np.ndarray, float]  # precision, recall, AP
-    curves: dict[str, np.ndarray]  # threshold, precision, recall, f1 (highest threshold first)
+    roc: tuple[np.ndarray, np.ndarray, float]  # fpr, tpr (thinned to SHOWN_POINTS), AUC
+    pr: tuple[np.ndarray, np.ndarray, float]  # precision, recall (thinned), AP
+    curves: dict[str, np.ndarray]  # threshold, precision, recall, f1 (highest threshold first; thinned)
     best_threshold: float
     best: Confusion
     class_scores: dict[int, np.ndarray]  # sorted test scores of each abnormal class
@@ -49,9 +51,9 @@ class Evaluation:
     reconstructions: np.ndarray  # (n, length) their reconstructions in original units
     class_names: dict[int, str] = field(default_factory=lambda: dict(CLASS_NAMES))  # the model's dataset's classes
 
-    @property
+    @cached_property
     def score_range(self) -> tuple[float, float]:
-        """Lowest and highest error over test and training beats."""
+        """Lowest and highest error over test and training beats (computed once: every rerun asks)."""
         low = min(float(self.sweep.sorted_scores[0]), float(self.train_scores.min()))
         high = max(float(self.sweep.sorted_scores[-1]), float(self.train_scores.max()))
         return low, high
@@ -61,8 +63,10 @@ def build_evaluation(model: ActiveModel) -> Evaluation:
     """Precompute a model's evaluation (one model call for the reconstructions); ValueError if a class is missing."""
     y_true, scores = model.split.y_test, model.test_scores
     sweep = model.sweep
-    fpr, tpr, _ = roc_curve(y_true, scores)  # raises ValueError without both normal and abnormal test beats
+    fpr, tpr = _corners(*roc_curve(y_true, scores)[:2])  # raises ValueError without both normal and abnormal test beats
     precision, recall, _ = precision_recall_curve(y_true, scores)
+    curves = sweep.curves()
+    shown_roc, shown_pr, shown_curves = thin(len(fpr)), thin(len(precision)), thin(len(curves["threshold"]))
     best_threshold, _ = sweep.best_f1()
     classes = model.split.classes_test
     dataset = model_dataset(model)
@@ -72,9 +76,9 @@ def build_evaluation(model: ActiveModel) -> Evaluation:
         classes=classes,
         scores=scores,
         train_scores=model.train_scores,
-        roc=(*_corners(fpr, tpr), model.summary.auc),
-        pr=(precision, recall, model.summary.average_precision),
-        curves=sweep.curves(),
+        roc=(fpr[shown_roc], tpr[shown_roc], model.summary.auc),
+        pr=(precision[shown_pr], recall[shown_pr], model.summary.average_precision),
+        curves={name: values[shown_curves] for name, values in curves.items()},
         best_threshold=best_threshold,
         best=sweep.at(best_threshold),
         class_scores={c: np.sort(scores[classes == c]) for c in dataset.abnormal_classes},
@@ -88,6 +92,13 @@ def build_evaluation(model: ActiveModel) -> Evaluation:
 def model_dataset(model: ActiveModel) -> Dataset:
     """The dataset the model's split comes from, with the normal classes the split used."""
     return dataset_of(model.split.config)
+
+
+def thin(length: int, keep: int = SHOWN_POINTS) -> np.ndarray:
+    """Indices of at most `keep` points spread evenly over a curve of `length` points, both ends kept."""
+    if length <= keep:
+        return np.arange(length)
+    return np.unique(np.linspace(0, length - 1, keep).round().astype(int))
 
 
 def _corners(fpr: np.ndarray, tpr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

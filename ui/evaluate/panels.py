@@ -23,6 +23,8 @@ from ui.evaluate.charts import (
 from ui.evaluate.controls import render_strategy_buttons, render_threshold_slider
 from ui.evaluate.dataset_views import render_series_view
 from ui.evaluate.evaluation import OUTCOMES, Evaluation, per_class_recall, sample_table
+from ui.fast_chart import show_chart
+from ui.screen_fit import wrapping_columns
 from ui.threshold_control import log_scale
 
 SHOWN_KEY = "eval_shown_outcome"
@@ -48,7 +50,7 @@ def setdefault_panel_keys() -> None:
 
 def render_metric_cards(confusion: Confusion, best: Confusion, best_threshold: float) -> None:
     """Seven metric cards (TPR and TNR among them), each with its change against the best-F1 threshold."""
-    for column, (name, label, delta_color, meaning) in zip(st.columns(len(CARDS)), CARDS):
+    for column, (name, label, delta_color, meaning) in zip(wrapping_columns("cards", "eval_metrics", len(CARDS)), CARDS):
         value, change = getattr(confusion, name), getattr(confusion, name) - getattr(best, name)
         still = round(change, 3) == 0
         column.metric(
@@ -75,19 +77,19 @@ def _explain_extremes(confusion: Confusion) -> None:
 def render_charts(evaluation: Evaluation, threshold: float, confusion: Confusion, *, log: bool) -> None:
     """Confusion matrix, error histogram, ROC, precision-recall and metrics-by-threshold, all at `threshold`."""
     scale = "log" if log else "linear"  # a new chart per scale: the browser keeps axis state per chart
-    left, right = st.columns([1, 2])
-    left.plotly_chart(confusion_figure(confusion.tp, confusion.fp, confusion.tn, confusion.fn), key="eval_confusion")
-    right.plotly_chart(
-        outcome_histogram(evaluation.scores, evaluation.y_true, threshold, log_x=log), key=f"eval_histogram_{scale}"
+    left, right = wrapping_columns("panels", "eval_confusion_row", [1, 2])  # on a projector: one chart a line
+    show_chart(confusion_figure(confusion.tp, confusion.fp, confusion.tn, confusion.fn), key="eval_confusion", target=left)
+    show_chart(
+        outcome_histogram(evaluation.scores, evaluation.y_true, threshold, log_x=log), key=f"eval_histogram_{scale}", target=right
     )
-    roc_col, pr_col, curve_col = st.columns(3)
+    roc_col, pr_col, curve_col = wrapping_columns("panels", "eval_curves_row", 3)
     fpr, tpr, auc = evaluation.roc
-    roc_col.plotly_chart(roc_point_figure(fpr, tpr, auc, (confusion.fpr, confusion.recall)), key="eval_roc")
+    show_chart(roc_point_figure(fpr, tpr, auc, (confusion.fpr, confusion.recall)), key="eval_roc", target=roc_col)
     precision, recall, ap = evaluation.pr
-    pr_col.plotly_chart(pr_figure(precision, recall, ap, (confusion.recall, confusion.precision)), key="eval_pr")
+    show_chart(pr_figure(precision, recall, ap, (confusion.recall, confusion.precision)), key="eval_pr", target=pr_col)
     curves = evaluation.curves
     figure = threshold_metrics_figure(curves["threshold"], curves, threshold, log_x=log)
-    curve_col.plotly_chart(figure, key=f"eval_threshold_curves_{scale}")
+    show_chart(figure, key=f"eval_threshold_curves_{scale}", target=curve_col)
 
 
 def render_class_recall(evaluation: Evaluation, threshold: float) -> None:
@@ -130,7 +132,7 @@ def render_inspector(evaluation: Evaluation, threshold: float) -> None:
     beat = int(row["beat"])
     title = f"Beat {beat} · class {row['class']} · score {row['score']:.5f} · {row['outcome']}"
     figure = beat_figure(evaluation.beats[beat], evaluation.reconstructions[beat], title=title, y_label="value (original units)")
-    plot_col.plotly_chart(figure, key="eval_inspected_beat")
+    show_chart(figure, key="eval_inspected_beat", target=plot_col)
     plot_col.caption(
         f"Class {row['class']}: {evaluation.class_names.get(int(row['class']))}. "
         f"Rank {row['rank']} of {len(evaluation.order)} by score. "
@@ -166,5 +168,5 @@ def render_gallery(evaluation: Evaluation) -> None:
         titles = [f"#{i + 1} · class {evaluation.classes[b]} · {evaluation.scores[b]:.4f}" for i, b in enumerate(top)]
         cached = (evaluation, size, gallery_figure(evaluation.beats[top], evaluation.reconstructions[top], titles))
         st.session_state[GALLERY_FIGURE_KEY] = cached
-    st.plotly_chart(cached[2], key="eval_gallery")
+    show_chart(cached[2], key="eval_gallery")
     st.caption("Solid: the beat; dashed: its reconstruction; shaded: the error between them. Class 1 is normal.")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from anomaly_core import CLASS_NAMES, Confusion, ThresholdSweep, per_step_errors, reconstruct, verdict
+from anomaly_core import CLASS_NAMES, Confusion, per_step_errors, reconstruct, verdict
 from anomaly_core.data import NORMAL_CLASS
 from ui.current_model import ActiveModel
-from ui.figures import reconstruction_figure
+from ui.fast_chart import show_chart
+from ui.figures import FigureSpec, reconstruction_figure
 from ui.home.charts import smoothing_sentence, step_error_figure
 from ui.threshold_control import render_log_toggle, render_threshold_slider, slider_key
 
@@ -21,6 +22,7 @@ NEW_BEAT_KEY = "home_new_beat"
 THRESHOLD_PREFIX = "home"
 THRESHOLD_KEY = slider_key(THRESHOLD_PREFIX, log=False)
 DETAILS_KEY = "home_error_details"
+FIGURE_KEY = "home_beat_figure"  # (model, beat index, figure): a threshold move redraws no beat and calls no model
 
 
 def candidate_beats(classes: np.ndarray, kind: str, beat_class: int) -> np.ndarray:
@@ -107,6 +109,22 @@ def _beat_picker(model: ActiveModel) -> None:
     right.button("Pick another beat", key=NEW_BEAT_KEY, on_click=_repick, args=(classes,), width="stretch")
 
 
+def _beat_figure(model: ActiveModel, index: int) -> FigureSpec:
+    """Test beat `index` against its reconstruction in original units, built once per model and beat."""
+    cached = st.session_state.get(FIGURE_KEY)
+    if cached is None or cached[0] is not model or cached[1] != index:
+        scaled = model.split.x_test[index : index + 1]
+        figure = reconstruction_figure(
+            model.scaler.inverse(scaled)[0],
+            model.scaler.inverse(reconstruct(model.model, scaled))[0],
+            title=f"Test beat #{index} and its reconstruction",
+            y_label="amplitude (original units)",
+        )
+        cached = (model, index, figure)
+        st.session_state[FIGURE_KEY] = cached
+    return cached[2]
+
+
 def _beat_view(model: ActiveModel, index: int, threshold: float) -> None:
     """The beat against its reconstruction, in original units, with its score, verdict and true class."""
     scaled = model.split.x_test[index : index + 1]
@@ -114,13 +132,7 @@ def _beat_view(model: ActiveModel, index: int, threshold: float) -> None:
     score = float(model.test_scores[index])
     called = verdict(score, threshold)
     chart, numbers = st.columns([3, 1])
-    figure = reconstruction_figure(
-        model.scaler.inverse(scaled)[0],
-        model.scaler.inverse(reconstruct(model.model, scaled))[0],
-        title=f"Test beat #{index} and its reconstruction",
-        y_label="amplitude (original units)",
-    )
-    chart.plotly_chart(figure, key="home_beat_chart", width="stretch")
+    show_chart(_beat_figure(model, index), key="home_beat_chart", width="stretch", target=chart)
     numbers.metric(
         "Reconstruction error (score)", f"{score:.5f}", f"{score - threshold:+.5f} vs threshold", delta_color="inverse"
     )
@@ -131,7 +143,7 @@ def _beat_view(model: ActiveModel, index: int, threshold: float) -> None:
     if details.open:
         with details:
             errors = per_step_errors(model.model, scaled, model.loss)[0]
-            st.plotly_chart(step_error_figure(errors), key="home_step_error_chart", width="stretch")
+            show_chart(step_error_figure(errors), key="home_step_error_chart", width="stretch")
             st.caption(
                 "The score is the mean of these per-step errors, computed on the scaled beat the model sees."
                 + smoothing_sentence(model.config.score_smoothing)
@@ -148,5 +160,5 @@ def render_inference(model: ActiveModel) -> None:
     label = "Threshold: beats with an error at or above it are called anomalies"
     threshold = render_threshold_slider(model, THRESHOLD_PREFIX, label)
     _beat_view(model, st.session_state[INDEX_KEY], threshold)
-    counts = ThresholdSweep(model.split.y_test, model.test_scores).at(threshold)
+    counts = model.sweep.at(threshold)  # sorted once per model: a threshold move is a binary search
     st.markdown(f"**Whole test set.** {summarize_test_set(counts)}")

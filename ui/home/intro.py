@@ -9,8 +9,10 @@ import streamlit as st
 from anomaly_core import Confusion, ThresholdSweep, reconstruct
 from anomaly_core.data import NORMAL_CLASS
 from ui.current_model import DEFAULT_MODEL_PATH, ActiveModel
+from ui.fast_chart import show_chart
 from ui.figures import error_histogram, reconstruction_figure
 from ui.home.charts import autoencoder_diagram, smoothing_sentence
+from ui.screen_fit import wrapping_columns
 
 INTRO_TAB_KEY = "home_intro_tab"
 INTRO_TABS = ("1 · Autoencoder", "2 · Reconstruction error", "3 · Threshold", "4 · Precision and recall")
@@ -51,7 +53,7 @@ def confusion_table(counts: Confusion) -> pd.DataFrame:
 def _autoencoder(model: ActiveModel) -> None:
     cfg = model.config
     sizes = [cfg.input_length, *cfg.encoder_hidden, cfg.latent_size, *cfg.decoder_sizes, cfg.input_length]
-    st.plotly_chart(autoencoder_diagram(sizes), key="home_autoencoder_diagram", width="stretch")
+    show_chart(autoencoder_diagram(sizes), key="home_autoencoder_diagram", width="stretch")
     st.markdown(
         f"An **autoencoder** is a neural network trained to copy its input to its output through a narrow middle "
         f"layer, the **bottleneck**. Here a heartbeat of {cfg.input_length} numbers is squeezed into "
@@ -69,10 +71,10 @@ def _reconstruction(model: ActiveModel) -> None:
         figure = reconstruction_figure(
             model.scaler.inverse(scaled)[0],
             model.scaler.inverse(reconstruct(model.model, scaled))[0],
-            title=f"A typical {label} beat: error {scores[index]:.5f}",
+            title=f"Typical {label} beat: error {scores[index]:.5f}",  # fits a projector's half column
             y_label="amplitude",
         )
-        column.plotly_chart(figure, key=f"home_typical_{label}", width="stretch")
+        show_chart(figure, key=f"home_typical_{label}", width="stretch", target=column)
     ratio = np.median(scores[y_test == 1]) / np.median(scores[y_test == 0])
     st.markdown(
         "The **reconstruction error** is the average squared gap between a beat and its reconstruction (shaded)."
@@ -85,7 +87,7 @@ def _reconstruction(model: ActiveModel) -> None:
 
 def _threshold(model: ActiveModel) -> None:
     figure = error_histogram(model.test_scores, model.split.y_test, model.threshold)
-    st.plotly_chart(figure, key="home_intro_histogram", width="stretch")
+    show_chart(figure, key="home_intro_histogram", width="stretch")
     st.markdown(
         "A score alone does not say yes or no: we pick a **threshold** and call every beat whose error is at or above "
         f"it an anomaly. The suggested threshold, {model.threshold:.5f}, is the mean plus one standard deviation of "
@@ -96,7 +98,7 @@ def _threshold(model: ActiveModel) -> None:
 
 def _precision_recall(model: ActiveModel) -> None:
     counts = ThresholdSweep(model.split.y_test, model.test_scores).at(model.threshold)
-    left, right = st.columns([1, 2])
+    left, right = wrapping_columns("panels", "home_precision_recall", [1, 2])  # a projector: the table on its own line
     left.table(confusion_table(counts))
     right.markdown(
         f"At the suggested threshold the model flags {counts.tp + counts.fp} test beats.\n\n"

@@ -28,6 +28,7 @@ CONTROL_GROUPS: dict[str, str] = {
     "regularizer": "Regularizer",
     "data_sizes": "Training and test sizes",
     "abnormal": "Abnormal beats in training",
+    "scaling": "Scaling",
     "device": "Device",
     "loss": "Loss",
     "seed": "Seed",

@@ -7,6 +7,7 @@ import streamlit as st
 from anomaly_core import THRESHOLD_STRATEGIES
 from ui.current_model import architecture_label
 from ui.presets import PRESETS
+from ui.ready_sweeps import render_ready_sweep_links
 from ui.settings import LabSettings, get_settings
 from ui.sharing.classroom import (
     CONTROL_GROUPS,
@@ -81,3 +82,4 @@ def render_teacher_page() -> None:
         st.caption("Learners will read:")
         st.text(setup.lesson)
     train_page_link("Open it here, as a learner would", encode_params(state))
+    render_ready_sweep_links("teacher")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
-from ui.figures import ANOMALY_COLOR, NORMAL_COLOR
+from ui.figures import ANOMALY_COLOR, NORMAL_COLOR, FigureSpec, house_layout, make_figure
 
 
 def project_latent(codes: np.ndarray) -> tuple[np.ndarray, str]:
@@ -21,7 +20,7 @@ def project_latent(codes: np.ndarray) -> tuple[np.ndarray, str]:
     return centred @ top, f"PCA of {width} units ({explained:.0%} of the variance)"
 
 
-def latent_figure(points: np.ndarray, y_true: np.ndarray, description: str) -> go.Figure:
+def latent_figure(points: np.ndarray, y_true: np.ndarray, description: str) -> FigureSpec:
     """Test beats in the bottleneck, coloured normal / abnormal; 1-D codes are spread by class on the y axis."""
     points, y_true = np.asarray(points), np.asarray(y_true)
     if points.shape[1] == 1:
@@ -29,19 +28,12 @@ def latent_figure(points: np.ndarray, y_true: np.ndarray, description: str) -> g
         xs, ys, x_title, y_title = points[:, 0], y_true + jitter, "code", "class (spread)"
     else:
         xs, ys, x_title, y_title = points[:, 0], points[:, 1], "dimension 1", "dimension 2"
-    fig = go.Figure()
-    for label, name, color in ((0, "normal", NORMAL_COLOR), (1, "abnormal", ANOMALY_COLOR)):
-        mask = y_true == label
-        fig.add_scatter(x=xs[mask], y=ys[mask], mode="markers", name=name, marker=dict(color=color, size=5, opacity=0.6))
-    fig.update_layout(
-        title=f"Bottleneck: {description}",
-        xaxis_title=x_title,
-        yaxis_title=y_title,
-        height=320,
-        margin=dict(l=50, r=20, t=50, b=45),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
-    )
-    return fig
+    data = [
+        dict(type="scatter", x=xs[y_true == label], y=ys[y_true == label], mode="markers", name=name,
+             marker=dict(color=color, size=5, opacity=0.6))
+        for label, name, color in ((0, "normal", NORMAL_COLOR), (1, "abnormal", ANOMALY_COLOR))
+    ]  # fmt: skip
+    return make_figure(data, house_layout(f"Bottleneck: {description}", x_title, y_title))
 
 
 def progress_text(epoch: int, target: int, seconds_per_epoch: float | None) -> str:

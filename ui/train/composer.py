@@ -9,6 +9,7 @@ import streamlit as st
 
 from anomaly_core import ModelConfig, build_model, count_parameters
 from anomaly_core.config import ACTIVATIONS, FAMILIES, MAX_UNITS, OUTPUT_ACTIVATIONS
+from ui.fast_chart import show_chart
 from ui.train.family_options import render_family_options
 from ui.train.limits import MAX_DROPOUT, MAX_ENCODER_LAYERS, MAX_INPUT_NOISE, SMOOTHING_WINDOWS
 from ui.train.network_diagram import network_figure
@@ -128,5 +129,5 @@ def render_composer(cfg: ModelConfig) -> ModelConfig | None:
     except ValueError as error:
         st.error(f"Model settings: {error}")
         return None
-    st.plotly_chart(network_figure(edited, parameter_count(edited)), key="network_diagram", config={"displayModeBar": False})
+    show_chart(network_figure(edited, parameter_count(edited)), key="network_diagram", config={"displayModeBar": False})
     return edited

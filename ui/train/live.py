@@ -1,7 +1,9 @@
 """The Train page's chart area: loss, bottleneck, error histogram and ROC of a stored run, live or finished.
 
-While a run trains, a fragment polls the store about four times a second and redraws only itself; the settings
-column above it does not rerender. Epochs are fetched incrementally and kept for the replay.
+While a run trains, a fragment polls the store about four times a second for the progress bar and another redraws
+the charts once a second (four plotly charts redrawn four times a second kept a loaded browser busy); the settings
+column above them does not rerender. Epochs are fetched incrementally and kept for the replay. While a run waits in
+the queue, a lighter fragment polls once a second: a class of 30 waiting learners must not take the workers' CPU.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import contextlib
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from anomaly_core import latent_codes, roc_auc, roc_curve, threshold_best_f1
@@ -18,11 +19,14 @@ from anomaly_core.runs import EpochRecord, RunRecord, StoreError
 from anomaly_core.runs.checkpoint import model_from_checkpoint
 from ui.dataset_choice import NEEDS_LABELS
 from ui.datasets import ecg_split
-from ui.figures import error_histogram, loss_figure, roc_figure
+from ui.fast_chart import show_chart
+from ui.figures import FigureSpec, error_histogram, loss_figure, roc_figure
 from ui.runs import run_service, session_run
 from ui.train.charts import latent_figure, progress_text, project_latent
 
 LIVE_SECONDS = 0.25
+CHART_SECONDS = 1.0
+QUEUED_SECONDS = 1.0
 NO_TOOLBAR = {"displayModeBar": False}
 EPOCHS_KEY = "train_run_epochs"  # (run id, the epochs fetched so far)
 LATENT_KEY = "train_run_latent"  # (run id, checkpoint epoch, figure): the bottleneck is redrawn per checkpoint
@@ -59,10 +63,10 @@ def draw_loss(charts: RunCharts, key: str) -> None:
     if charts.epochs:
         epochs = [r.epoch for r in charts.epochs]
         figure = loss_figure(epochs, [r.train_loss for r in charts.epochs], [r.val_loss for r in charts.epochs])
-        st.plotly_chart(figure, key=key, config=NO_TOOLBAR)
+        show_chart(figure, key=key, config=NO_TOOLBAR)
 
 
-def _latent(run: RunRecord) -> go.Figure | None:
+def _latent(run: RunRecord) -> FigureSpec | None:
     cached = st.session_state.get(LATENT_KEY)
     if cached and cached[:2] == (run.id, run.epochs):
         return cached[2]
@@ -71,7 +75,7 @@ def _latent(run: RunRecord) -> go.Figure | None:
     if data is None:
         return cached[2] if cached and cached[0] == run.id else None
     split = ecg_split(run.spec.data)
-    points, description = project_latent(latent_codes(model_from_checkpoint(run.spec, data), split.x_test))
+    points, description = project_latent(latent_codes(model_from_checkpoint(run.spec, data, split.scaler), split.x_test))
     figure = latent_figure(points, split.y_test, description)
     st.session_state[LATENT_KEY] = (run.id, run.epochs, figure)
     return figure
@@ -81,7 +85,7 @@ def draw_latent(run: RunRecord, key: str) -> None:
     """Test beats in the bottleneck of the run's last saved weights, coloured by class."""
     figure = _latent(run)
     if figure is not None:
-        st.plotly_chart(figure, key=key, config=NO_TOOLBAR)
+        show_chart(figure, key=key, config=NO_TOOLBAR)
 
 
 def draw_scores(run: RunRecord, scores: np.ndarray, epoch: int, key: str) -> None:
@@ -95,33 +99,62 @@ def draw_scores(run: RunRecord, scores: np.ndarray, epoch: int, key: str) -> Non
     fpr, tpr, _ = roc_curve(y_true, scores)
     threshold = threshold_best_f1(y_true, scores)
     left, right = st.columns(2)
-    left.plotly_chart(error_histogram(scores, y_true, threshold, title=title), key=f"{key}_hist", config=NO_TOOLBAR)
-    right.plotly_chart(roc_figure(fpr, tpr, roc_auc(y_true, scores)), key=f"{key}_roc", config=NO_TOOLBAR)
+    show_chart(error_histogram(scores, y_true, threshold, title=title), key=f"{key}_hist", config=NO_TOOLBAR, target=left)
+    show_chart(roc_figure(fpr, tpr, roc_auc(y_true, scores)), key=f"{key}_roc", config=NO_TOOLBAR, target=right)
+
+
+def _queue_progress(run: RunRecord) -> None:
+    service = run_service()
+    ahead = service.store.queue_position(run.id) if service is not None else 0
+    waiting = f"{ahead} run{'s' if ahead != 1 else ''} ahead of you" if ahead else "next in line"
+    st.progress(run.epochs / run.target_epochs, text=f"Queued: {waiting}. It starts by itself.")
 
 
 def _progress(charts: RunCharts) -> None:
     run = charts.run
-    if run.status == "queued":
-        service = run_service()
-        ahead = service.store.queue_position(run.id) if service is not None else 0
-        waiting = f"{ahead} run{'s' if ahead != 1 else ''} ahead of you" if ahead else "next in line"
-        st.progress(run.epochs / run.target_epochs, text=f"Queued: {waiting}. It starts by itself.")
-        return
     trained = [r for r in charts.epochs if r.epoch > 0]
     per_epoch = trained[-1].seconds / trained[-1].epoch if trained else None
     st.progress(min(1.0, run.epochs / run.target_epochs), text=progress_text(run.epochs, run.target_epochs, per_epoch))
 
 
+def render_active(run: RunRecord) -> None:
+    """A queued run's place in the queue, or a training run's live charts."""
+    if run.status == "queued":
+        render_queued(run.id)
+    else:
+        render_live(run.id)
+        render_live_charts(run.id)
+
+
+@st.fragment(run_every=QUEUED_SECONDS)
+def render_queued(run_id: str) -> None:
+    """The run's place in the queue; a full rerun once a worker has taken it (or it was stopped)."""
+    run = session_run(run_id)
+    if run is None or run.status != "queued":
+        st.rerun()  # the live charts, or the results
+        return
+    _queue_progress(run)
+    st.caption(AWAY_NOTE)
+
+
 @st.fragment(run_every=LIVE_SECONDS)
 def render_live(run_id: str) -> None:
-    """Progress and charts of a queued or training run, redrawn from the store; a full rerun once it ends."""
+    """Progress of a training run, from the store; a full rerun once it ends."""
     run = session_run(run_id)
-    if run is None or not run.active:
+    if run is None or run.status != "training":
         st.rerun()  # the whole page: settings enabled again, results and the new current model shown
         return
-    charts = run_charts(run)
-    _progress(charts)
+    _progress(run_charts(run))
     st.caption(AWAY_NOTE)
+
+
+@st.fragment(run_every=CHART_SECONDS)
+def render_live_charts(run_id: str) -> None:
+    """Loss, bottleneck, error histogram and ROC of the run so far (the progress fragment ends the page's run)."""
+    run = session_run(run_id)
+    if run is None:
+        return
+    charts = run_charts(run)
     left, right = st.columns(2)
     with left:
         draw_loss(charts, "live_loss")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
 
-from ui.figures import ANOMALY_COLOR, NORMAL_COLOR, RECON_COLOR
+from ui.figures import ANOMALY_COLOR, NORMAL_COLOR, RECON_COLOR, FigureSpec, make_figure
 
 MAX_DRAWN_NODES = 10  # wider layers show this many nodes and their real size as a label
 EDGE_COLOR = "rgba(100,100,100,0.18)"
@@ -63,34 +62,28 @@ def _edges(columns: list[np.ndarray]) -> tuple[list[float | None], list[float | 
     return xs, ys
 
 
-def network_figure(cfg: Any, parameters: int | None = None) -> go.Figure:
+def network_figure(cfg: Any, parameters: int | None = None) -> FigureSpec:
     """Columns of nodes (input, encoder layers, bottleneck, decoder layers, output) with their unit counts."""
     columns = diagram_columns(cfg)
     node_ys = [_node_ys(units) for _, units in columns]
-    fig = go.Figure()
     edge_x, edge_y = _edges(node_ys)
-    fig.add_scatter(x=edge_x, y=edge_y, mode="lines", line=dict(color=EDGE_COLOR, width=1), hoverinfo="skip", showlegend=False)
+    quiet = dict(hoverinfo="skip", showlegend=False)
+    data = [dict(type="scatter", x=edge_x, y=edge_y, mode="lines", line=dict(color=EDGE_COLOR, width=1), **quiet)]
     colors = {"input": NORMAL_COLOR, "output": NORMAL_COLOR, "bottleneck": ANOMALY_COLOR}
     word = UNIT_WORDS.get(getattr(cfg, "family", "dense"), "units")
     for x, ((role, units), ys) in enumerate(zip(columns, node_ys)):
         size = 9 + 9 * np.log1p(min(units, 512)) / np.log1p(512)
-        fig.add_scatter(
-            x=[x] * len(ys),
-            y=ys,
-            mode="markers",
-            marker=dict(size=size, color=colors.get(role, RECON_COLOR), line=dict(width=1, color="white")),
-            hovertext=f"{role}: {units} {word if role in ('encoder', 'decoder') else 'units'}",
-            hoverinfo="text",
-            showlegend=False,
-        )
+        marker = dict(size=size, color=colors.get(role, RECON_COLOR), line=dict(width=1, color="white"))
+        hover = f"{role}: {units} {word if role in ('encoder', 'decoder') else 'units'}"
+        data.append(dict(type="scatter", x=[x] * len(ys), y=ys, mode="markers", marker=marker, hovertext=hover,
+                         hoverinfo="text", showlegend=False))  # fmt: skip
     positions = list(range(len(columns)))
     units_text = [f"<b>{units}</b>" if role == "bottleneck" else str(units) for role, units in columns]
     role_text = [role if role in ("input", "bottleneck", "output") else "" for role, _ in columns]
-    fig.add_scatter(x=positions, y=[1.12] * len(columns), text=units_text, mode="text", hoverinfo="skip", showlegend=False)
-    fig.add_scatter(x=positions, y=[-1.15] * len(columns), text=role_text, mode="text", hoverinfo="skip", showlegend=False)
+    data.append(dict(type="scatter", x=positions, y=[1.12] * len(columns), text=units_text, mode="text", **quiet))
+    data.append(dict(type="scatter", x=positions, y=[-1.15] * len(columns), text=role_text, mode="text", **quiet))
     family = getattr(cfg, "family", "dense")
-    title = f"{family} autoencoder" + (f" · {parameters:,} parameters" if parameters is not None else "")
-    fig.update_xaxes(visible=False, range=[-0.5, len(columns) - 0.5])
-    fig.update_yaxes(visible=False, range=[-1.3, 1.25])
-    fig.update_layout(title=title, height=260, margin=dict(l=10, r=10, t=40, b=10))
-    return fig
+    title = f"{family} autoencoder" if parameters is None else f"{family} · {parameters:,} parameters"  # fits a projector
+    axes = dict(xaxis=dict(visible=False, range=[-0.5, len(columns) - 0.5]), yaxis=dict(visible=False, range=[-1.3, 1.25]))
+    layout = dict(title=dict(text=title), height=260, margin=dict(l=10, r=10, t=40, b=10), **axes)
+    return make_figure(data, layout)

@@ -20,6 +20,8 @@ def render_status(run: RunRecord) -> None:
     """How the run ended, with what to do next."""
     if run.status == "finished":
         st.success(f"{run.name}: trained {run.epochs} epochs.")
+    elif run.status == "stopped" and run.epochs == 0:
+        st.info(f"{run.name}: stopped before its first epoch finished, so nothing was trained. Train starts it again.")
     elif run.status == "stopped":
         st.info(f"{run.name}: stopped at epoch {run.epochs}; the model trained so far is kept. Continue resumes it.")
     elif run.status == "interrupted":

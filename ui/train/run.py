@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from anomaly_core.cost import RunTooCostly
 from anomaly_core.runs import RunConflict, RunNotFound, RunRecord, RunSpec, StoreError
 from ui.presets import PRESETS
 from ui.runs import follow_run, followed_run_id, run_service, session_run, session_runs, session_token
 from ui.settings import LabSettings, get_settings
+from ui.train.cost import cost_confirmed, run_check
 
 NOTICE_KEY = "train_notice"  # an error from the last transport action, shown once
 
@@ -34,12 +36,14 @@ def _submit(target_epochs: int) -> None:
     if service is None or token is None:
         _notice("Training needs the run store, which could not be opened (see the message at the top).")
         return
+    service.pool.start()  # at once, if the server's warm-up delay has not started the workers yet
     settings = get_settings()
     name = _run_name(settings, len(session_runs()) + 1)
     try:
+        run_check(settings, target_epochs).require(confirmed=cost_confirmed(settings))
         run = service.store.create_run(token, name, RunSpec(settings.model, settings.train, settings.data), target_epochs)
-    except (RunConflict, StoreError) as error:
-        _notice(f"Training could not start: {error}.")
+    except (RunConflict, StoreError, RunTooCostly) as error:
+        _notice(f"Training could not start: {str(error).rstrip('.')}.")
         return
     follow_run(run.id)
 
@@ -49,10 +53,13 @@ def _extend(run: RunRecord, target_epochs: int) -> None:
     service, token = run_service(), session_token()
     if service is None or token is None:
         return
+    spec = LabSettings(model=run.spec.model, train=run.spec.train, data=run.spec.data)
+    service.pool.start()
     try:
+        run_check(spec, target_epochs - run.epochs).require(confirmed=cost_confirmed(spec))
         service.store.requeue(token, run.id, target_epochs)
-    except (RunConflict, RunNotFound, StoreError) as error:
-        _notice(f"Training could not continue: {error}.")
+    except (RunConflict, RunNotFound, StoreError, RunTooCostly) as error:
+        _notice(f"Training could not continue: {str(error).rstrip('.')}.")
 
 
 def start_training() -> None:

@@ -1,0 +1,1 @@
+"""The Sweep page: a grid of settings × seeds trained as stored runs, followed live, its lesson shown as a curve."""
