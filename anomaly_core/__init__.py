@@ -3,7 +3,16 @@
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
 from .csv_dataset import CsvDataset, csv_digest, read_dataset_csv
 from .data import CLASS_NAMES, NORMAL_CLASS, SHORT_CLASS_NAMES, EcgData, EcgSplit, load_ecg5000, make_split
-from .datasets import DATASET_TITLES, DEFAULT_DATASET, Dataset, dataset_split, describe_dataset, fit_model_to_length, load_dataset
+from .datasets import (
+    DATASET_TITLES,
+    DEFAULT_DATASET,
+    Dataset,
+    dataset_split,
+    describe_dataset,
+    fit_batch_to_rows,
+    fit_model_to_length,
+    load_dataset,
+)
 from .drawing import (
     BeatEdits,
     CanvasFrame,
@@ -144,6 +153,7 @@ __all__ = [
     "dataset_split",
     "describe_dataset",
     "errors_over_time",
+    "fit_batch_to_rows",
     "fit_model_to_length",
     "load_dataset",
     "make_long_signal",

@@ -16,7 +16,7 @@ from .config import BEAT_LENGTH, DATASETS, DataConfig, ModelConfig, TrainConfig,
 from .config_file import ConfigFileError, configs_from_json
 from .cost import RunSizes, check_run_cost
 from .csv_dataset import csv_digest
-from .datasets import dataset_split, describe_dataset, fit_model_to_length
+from .datasets import dataset_split, describe_dataset, fit_batch_to_rows, fit_model_to_length
 from .metrics import flag_anomalies, summarize_if_labelled, verdict
 from .model import build_model
 from .output_paths import check_output_file, write_text_creating_folders
@@ -92,6 +92,7 @@ def run_train(args: argparse.Namespace) -> int:
     created = check_output_file(target, "--out")  # before training: a bad path never loses a finished model
     model_cfg, data_cfg, upload = _for_dataset(args, model_cfg, data_cfg)
     split = dataset_split(data_cfg, upload)
+    train_cfg = _batch_that_fits(train_cfg, len(split.x_train))
     check = check_run_cost(model_cfg, train_cfg, RunSizes.of(split))
     if check.refused is not None:
         raise UsageError(check.refused)
@@ -138,6 +139,14 @@ def _for_dataset(
     if model_cfg.input_length not in (length, BEAT_LENGTH):
         raise UsageError(f"model.input_length: the rows of {dataset.title} have {length} values; set it to that or leave it out")
     return fit_model_to_length(model_cfg, length), data_cfg, upload
+
+
+def _batch_that_fits(train_cfg: TrainConfig, rows: int) -> TrainConfig:
+    """A batch larger than the training rows shrinks to fit, said on stderr."""
+    fitted = fit_batch_to_rows(train_cfg, rows)
+    if fitted != train_cfg:
+        print(f"batch_size {train_cfg.batch_size} → {fitted.batch_size}: the data has {rows} training rows", file=sys.stderr)
+    return fitted
 
 
 def _fit(trainer: Trainer, quiet: bool) -> TrainingDiverged | None:

@@ -14,7 +14,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from .config import BEAT_LENGTH, DataConfig, ModelConfig
+from .config import BEAT_LENGTH, DataConfig, ModelConfig, TrainConfig
 from .csv_dataset import read_dataset_csv
 from .data import CLASS_NAMES, SHORT_CLASS_NAMES, EcgData, EcgSplit, load_ecg5000, make_split
 from .long_signal import KIND_LABELS, KIND_NAMES, SERIES_LENGTH, WINDOW, long_signal_split, make_long_signal
@@ -204,3 +204,11 @@ def fit_model_to_length(cfg: ModelConfig, length: int) -> ModelConfig:
     chunk = max(c for c in range(1, cfg.lstm_chunk + 1) if length % c == 0)
     smoothing = min(cfg.score_smoothing, length if length % 2 else length - 1)  # odd and at most the length
     return dataclasses.replace(cfg, input_length=length, lstm_chunk=chunk, score_smoothing=smoothing)
+
+
+def fit_batch_to_rows(cfg: TrainConfig, rows: int) -> TrainConfig:
+    """The training settings with a batch larger than the training rows shrunk to the largest power of two that
+    fits (ECG200 trains on 96 beats, fewer than the default batch of 128)."""
+    if cfg.batch_size <= rows:
+        return cfg
+    return dataclasses.replace(cfg, batch_size=2 ** int(math.log2(max(rows, 1))))

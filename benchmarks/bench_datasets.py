@@ -28,6 +28,7 @@ from anomaly_core import (  # noqa: E402
     build_model,
     csv_digest,
     dataset_split,
+    fit_batch_to_rows,
     fit_model_to_length,
     load_ecg5000,
     roc_auc,
@@ -56,8 +57,8 @@ def split_for(name: str, seed: int, upload: bytes) -> EcgSplit:
 def measure(split: EcgSplit, seed: int) -> dict[str, float]:
     """AUC, AP and training seconds of the default autoencoder and of LOF on one split."""
     cfg = fit_model_to_length(ModelConfig(), split.x_test.shape[1])
-    batch = min(TrainConfig().batch_size, len(split.x_train))  # ECG200 has fewer training beats than one default batch
-    trainer = Trainer(build_model(cfg, seed=seed), split, TrainConfig(seed=seed, batch_size=batch, device="cpu"))
+    train_cfg = fit_batch_to_rows(TrainConfig(seed=seed, device="cpu"), len(split.x_train))  # as the app: ECG200's 96 beats
+    trainer = Trainer(build_model(cfg, seed=seed), split, train_cfg)
     started = time.perf_counter()
     list(trainer.fit())
     ae_seconds = time.perf_counter() - started

@@ -114,6 +114,16 @@ def test_cli_scores_a_csv_of_digits_and_refuses_beats(digits_model: Path, tmp_pa
     assert "each row needs 64 values" in capsys.readouterr().err
 
 
+def test_cli_trains_ecg200_with_its_default_settings_shrinking_the_batch(tmp_path: Path, capsys) -> None:
+    """ECG200 has 96 training beats, fewer than the default batch of 128: the batch shrinks to 64, and says so."""
+    out = tmp_path / "ecg200.safetensors"
+    assert main(["train", "--dataset", "ecg200", "--quiet", "--out", str(out)]) == 0
+    assert "batch_size 128 → 64: the data has 96 training rows" in capsys.readouterr().err
+    saved = load_model(out)
+    assert saved.config.input_length == 96 and saved.info.train is not None and saved.info.train.batch_size == 64
+    assert saved.info.auc is not None and saved.info.auc > 0.8
+
+
 def test_cli_refuses_an_input_length_unlike_the_dataset(tmp_path: Path, capsys) -> None:
     config = tmp_path / "cfg.json"
     config.write_text(json.dumps({"model": {"input_length": 100}}))

@@ -1,6 +1,7 @@
 """The pages follow the dataset chosen on the Data page (AppTest, real data, real training in the workers):
 Train trains on it, Evaluate shows digits as images and the long signal over time, Draw offers a digit pad,
-Compare runs the baselines on it, links carry it (never a CSV), and a model refuses another dataset's page."""
+Compare runs the baselines on it, Sweep sweeps it, links carry it (never a CSV), and a model refuses another
+dataset's page."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from anomaly_core.runs import RunSettings
 from anomaly_core.runs.store import open_store
 from anomaly_core.uploads import save_upload
 from tests.test_csv_dataset import BAD_CSV, ecg_as_csv
+from tests.test_sweep_page import set_builder, sweep_runs, wait_settled
 from tests.test_train_page import chart_keys, open_app, train
 from ui.current_model import ACTIVE_MODEL_KEY
 from ui.data.picker import DIGIT_KEY, PICK_KEY, UPLOAD_KEY
@@ -204,3 +206,20 @@ def test_a_good_upload_on_the_data_page_is_kept_with_the_session_only(ecg) -> No
     assert kept.is_file()
     params = encode_params(SharedState(settings=at.session_state[SETTINGS_KEY]))
     assert "dataset" not in params and data.csv_digest not in "".join(params.values())
+
+
+@pytest.mark.parametrize("dataset", ["ecg200", "csv"])
+def test_the_sweep_page_sweeps_the_chosen_dataset(dataset: str, ecg) -> None:
+    """A sweep starts from the current settings: its runs train on the Data page's dataset (a CSV: the session's)."""
+    at = choose(open_app("pages/data.py"), dataset) if dataset != "csv" else csv_session(ecg_as_csv(ecg, rows=600))
+    length = 96 if dataset == "ecg200" else 140
+    at.switch_page("pages/sweep.py").run()
+    assert not at.exception
+    set_builder(at, "latent_size", "2, 8")
+    at.button(key="sweep_start").click().run()
+    assert not at.exception and not at.error
+    runs = wait_settled(at) and sweep_runs(at)
+    assert [run.status for run in runs] == ["finished", "finished"], [run.message for run in runs]
+    assert {run.spec.data.dataset for run in runs} == {dataset}
+    assert {run.spec.model.input_length for run in runs} == {length}
+    assert all(0.7 < run.metrics["auc"] <= 1 for run in runs)

@@ -108,6 +108,26 @@ def test_the_cli_sweep_prints_the_table_and_writes_csv(tmp_path: Path) -> None:
     assert all(0.5 < float(line["auc"]) <= 1 for line in lines)
 
 
+def test_the_cli_sweeps_another_dataset_with_the_models_input_length_from_its_rows(tmp_path: Path) -> None:
+    out = tmp_path / "sweep.csv"
+    command = [sys.executable, "-m", "anomaly_core", "sweep", "--dataset", "ecg200", "--param", "latent_size=2,8",
+               "--epochs", "20", "--workers", "2", "--out", str(out), "--quiet"]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = list(csv.DictReader(out.open()))
+    assert [line["status"] for line in lines] == ["finished", "finished"]
+    assert all(0.7 < float(line["auc"]) <= 1 for line in lines)  # ECG200's 96-value beats, not ECG5000's 140
+
+
+def test_the_cli_sweep_refuses_a_csv_dataset_in_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "base.json"
+    config.write_text('{"data": {"dataset": "csv", "csv_digest": "%s"}}' % ("ab" * 32))
+    command = [sys.executable, "-m", "anomaly_core", "sweep", "--config", str(config), "--param", "latent_size=2,4"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "use the Sweep page for your CSV" in result.stderr
+
+
 def test_a_sweep_with_a_run_over_the_cost_limits_is_refused_before_it_starts(default_split) -> None:
     heavy = RunSpec(ModelConfig(family="lstm", lstm_hidden=256, lstm_layers=3, lstm_chunk=1), BASE.train, BASE.data)
     sizes = RunSizes.of(default_split)
@@ -136,6 +156,7 @@ def test_the_cli_refuses_a_too_costly_sweep_before_training(tmp_path: Path) -> N
         (["--param", "latent_size=2", "--param", "latent_size=4"], "--param latent_size is given twice"),
         (["--param", "latent_size=2,4,8,16", "--seeds", "2"], "at most 6 sweep runs at a time (ANOMALY_LAB_SWEEP_RUNS_"),
         (["--param", "latent_size=2", "--out", "/proc/sweep.csv"], "--out: cannot write in /proc"),
+        (["--param", "latent_size=2", "--dataset", "mnist"], "--dataset: invalid choice: 'mnist'"),
     ],
 )
 def test_the_cli_refuses_a_bad_sweep_in_one_line(options: list[str], message: str) -> None:

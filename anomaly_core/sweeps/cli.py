@@ -10,8 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..config import BEAT_LENGTH, DATASETS
 from ..cost import RunSizes
-from ..datasets import dataset_split
+from ..datasets import dataset_split, describe_dataset, fit_batch_to_rows, fit_model_to_length
 from ..output_paths import check_output_file, write_text_creating_folders
 from ..runs.pool import WorkerPool
 from ..runs.records import RunSpec
@@ -32,6 +33,7 @@ def add_sweep_parser(commands: argparse._SubParsersAction) -> None:
     sweep.add_argument("--param", action="append", required=True, metavar="NAME=V1,V2,…",
                        help="a setting and its values, e.g. latent_size=1,2,4,8,16 (give one or two)")  # fmt: skip
     sweep.add_argument("--seeds", type=int, default=1, help=f"runs per combination, 1 to {MAX_SEEDS} (default 1)")
+    sweep.add_argument("--dataset", choices=[n for n in DATASETS if n != "csv"], help="override the base settings' dataset")
     sweep.add_argument("--epochs", type=int, help="override the base settings' epochs")
     sweep.add_argument("--workers", type=int, help="local training processes (default: one per CPU core)")
     sweep.add_argument("--out", type=Path, help="write the table to this CSV file")
@@ -52,7 +54,19 @@ def plan_from_args(args: argparse.Namespace, base: RunSpec) -> SweepPlan:
         raise ValueError(f"--workers: choose 1 to {MAX_WORKERS} training processes, got {args.workers}")
     if args.epochs is not None:
         base = dataclasses.replace(base, train=dataclasses.replace(base.train, epochs=args.epochs))
-    return SweepPlan.from_text(base, grid, args.seeds)
+    return SweepPlan.from_text(on_dataset(base, args.dataset), grid, args.seeds)
+
+
+def on_dataset(base: RunSpec, name: str | None) -> RunSpec:
+    """The base settings on the chosen dataset (default: the config's), the model's input length set to its rows'."""
+    data = base.data if name is None else dataclasses.replace(base.data, dataset=name)
+    if data.dataset == "csv":
+        raise ValueError("a sweep from the command line trains on a built-in dataset; use the Sweep page for your CSV")
+    length = describe_dataset(data).input_length
+    if base.model.input_length not in (length, BEAT_LENGTH):
+        raise ValueError(f"model.input_length: the rows of {data.dataset} have {length} values; set it to that or leave it out")
+    train = fit_batch_to_rows(base.train, len(dataset_split(data).x_train))  # ECG200's 96 beats: a batch of 64
+    return dataclasses.replace(base, model=fit_model_to_length(base.model, length), train=train, data=data)
 
 
 def _bar(done: int, total: int, left: int | None) -> str:
@@ -89,8 +103,6 @@ def _print_table(plan: SweepPlan, rows: list[SweepRow]) -> None:
 def run_sweep(args: argparse.Namespace, base: RunSpec) -> int:
     """Train the sweep in a throwaway run store with its own workers (or the configured Ray cluster)."""
     plan = plan_from_args(args, base)
-    if base.data.dataset == "csv":
-        raise ValueError("a sweep from the command line trains on a built-in dataset; use the Sweep page for your CSV")
     check_costs(plan, lambda cfg: RunSizes.of(dataset_split(cfg)))  # the Train page's cost limits, for every run
     if args.out:
         check_output_file(args.out, "--out")  # before training: a bad path never loses a finished sweep

@@ -7,13 +7,12 @@ an uploaded CSV stays with this session and never goes into a link.
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import streamlit as st
 
 from anomaly_core import DATASET_TITLES, DataConfig, Dataset, read_dataset_csv
 from anomaly_core.config import DATASETS, SIGNAL_ANOMALIES
-from anomaly_core.datasets import DEFAULT_DIGIT
+from anomaly_core.datasets import DEFAULT_DIGIT, fit_batch_to_rows
 from anomaly_core.signals import MAX_CSV_BYTES
 from ui.datasets import dataset_of, ecg_split, keep_upload, session_upload
 from ui.settings import LabSettings, get_settings, set_settings
@@ -35,13 +34,11 @@ def _set_data(**changes: object) -> None:
     """New data settings; a batch larger than the dataset's training rows shrinks to the largest power of two that fits."""
     settings: LabSettings = get_settings()
     data = dataclasses.replace(settings.data, **changes)  # type: ignore[arg-type]
-    train = settings.train
     try:
         rows = len(ecg_split(data).x_train)
     except ValueError:  # the Data page says what to change
-        rows = train.batch_size
-    if train.batch_size > rows:
-        train = dataclasses.replace(train, batch_size=2 ** int(math.log2(max(rows, 1))))
+        rows = settings.train.batch_size
+    train = fit_batch_to_rows(settings.train, rows)
     set_settings(dataclasses.replace(settings, data=data, train=train, preset=settings.preset))
 
 
