@@ -75,12 +75,14 @@ def error_histogram(
     return _histogram(histogram_bars(scores, y_true), title, lines, [])
 
 
-def _histogram(bars: list[dict], title: str, lines: list[float], extra: list[tuple[float, str, str]]) -> FigureSpec:
-    """Bars with dashed threshold lines (labelled) and extra solid lines (x, colour, label)."""
+def _histogram(
+    bars: list[dict], title: str, lines: list[float], extra: list[tuple[float, str, str]], noun: str = "beat"
+) -> FigureSpec:
+    """Bars (counts of `noun`s) with dashed threshold lines (labelled) and extra solid lines (x, colour, label)."""
     shapes = [vertical_line(x) for x in lines] + [vertical_line(x, color, dash="solid", width=3) for x, color, _ in extra]
     labels = [line_label(x, "threshold") for x in lines]
     labels += [line_label(x, text, side="right" if color == ANOMALY_COLOR else "left", shift=-16) for x, color, text in extra]
-    layout = house_layout(title, "reconstruction error", "beats", barmode="overlay", shapes=shapes, annotations=labels)
+    layout = house_layout(title, "reconstruction error", f"{noun}s", barmode="overlay", shapes=shapes, annotations=labels)
     return make_figure(bars, layout)
 
 
@@ -149,10 +151,11 @@ def drawn_beat_figure(
     return make_figure(data, house_layout(title, "time step", "value (original units)"))
 
 
-def histogram_with_score(bars: list[dict], threshold: float, score: float, *, label: str = "your beat") -> FigureSpec:
-    """A test-set error histogram (`histogram_bars`) with the threshold and one more score marked on it."""
+def histogram_with_score(bars: list[dict], threshold: float, score: float, *, noun: str = "beat") -> FigureSpec:
+    """A test-set error histogram (`histogram_bars`) with the threshold and one more score ("your beat") marked on it."""
     color = ANOMALY_COLOR if bool(flag_anomalies(score, threshold)) else NORMAL_COLOR  # its label away from the threshold's
-    return _histogram(bars, "Your beat among the test beats", [float(threshold)], [(float(score), color, label)])
+    title = f"Your {noun} among the test {noun}s"
+    return _histogram(bars, title, [float(threshold)], [(float(score), color, f"your {noun}")], noun)
 
 
 def signals_figure(signals: Sequence[np.ndarray], names: Sequence[str], *, title: str = "Saved beats") -> FigureSpec:

@@ -1,5 +1,5 @@
 """Draw page in a real browser: a stroke on the canvas gets a verdict (the very first one too), Clear and Ctrl+Z
-empty it, and a bent test beat is scored and saved."""
+empty it, a bent test beat is scored and saved, and a digit drawn on the digits' pad is scored."""
 
 import re
 
@@ -128,3 +128,37 @@ def test_a_stroke_drawn_the_moment_the_canvas_appears_counts(browser, app_url: s
     assert int(re.search(r"(\d+)%", coverage).group(1)) >= 98  # the whole stroke, not the part after a remount
     assert len(page.evaluate(DRAWING_CANVAS_WIDTHS_JS)) == 1  # never a canvas of another width first, to be replaced
     page.context.close()
+
+
+def _draw_ring(page, box: dict) -> None:
+    """A large ring, drawn with the mouse in one stroke: the digit 0."""
+    import math
+
+    middle_x, middle_y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    radius_x, radius_y = 0.25 * box["width"], 0.36 * box["height"]
+    page.mouse.move(middle_x, middle_y - radius_y)
+    page.mouse.down()
+    for i in range(1, 41):
+        angle = 2 * math.pi * i / 40
+        page.mouse.move(middle_x + radius_x * math.sin(angle), middle_y - radius_y * math.cos(angle), steps=2)
+    page.mouse.up()
+
+
+def test_a_digit_drawn_on_the_pad_is_scored_by_a_digits_model(page) -> None:
+    """With the digits chosen (by link) and a model trained on them, Draw offers a pad: a drawn 0 gets a verdict,
+    its 8×8 image beside the model's reconstruction, and its place among the test digits' scores."""
+    open_page(page, "train?dataset=digits")
+    click_settled(page, "train_button")
+    expect(page.get_by_text(re.compile(r"trained \d+ epochs"))).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Draw").click()
+    canvas = page.locator(".st-key-draw_digit_pad canvas.upper-canvas").first
+    canvas.wait_for(state="visible", timeout=20_000)
+    wait_for_app(page)
+    expect(page.get_by_text("The canvas is empty: draw a digit")).to_be_visible()
+    _draw_ring(page, canvas.bounding_box())
+    verdict = page.locator(".st-key-draw_digit_result [data-testid='stMetricValue']").first
+    expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"), timeout=20_000)
+    page.wait_for_function("document.querySelectorAll('.stPlotlyChart').length >= 2")  # the images and the histogram
+    assert_healthy(page)
+    screenshot(page, "draw-digit")

@@ -28,10 +28,11 @@ def render_digit_pad(current: ActiveModel, dataset: Dataset, threshold: float) -
     normal = ", ".join(str(c) for c in dataset.normal_classes)
     st.caption(f"Draw one digit, large and in the middle. The model learned the digit {normal}: draw it, then another.")
     round_number = st.session_state.setdefault(PAD_ROUND_KEY, 0)
-    result = st_canvas(
-        stroke_width=22, stroke_color="#000000", background_color="#ffffff", height=PAD_SIZE, width=PAD_SIZE,
-        drawing_mode="freedraw", return_image_data=True, key=f"{PAD_KEY_PREFIX}{round_number}",
-    )  # fmt: skip
+    with st.container(key="draw_digit_pad"):
+        result = st_canvas(
+            stroke_width=22, stroke_color="#000000", background_color="#ffffff", height=PAD_SIZE, width=PAD_SIZE,
+            drawing_mode="freedraw", return_image_data=True, key=f"{PAD_KEY_PREFIX}{round_number}",
+        )  # fmt: skip
     st.button("Clear the canvas", key="draw_digit_clear", on_click=_clear_pad, icon=":material/delete:")
     image = digit_from_image(getattr(result, "image_data", None), dataset.input_shape)  # type: ignore[arg-type]
     if image is None:
@@ -47,5 +48,5 @@ def render_digit_pad(current: ActiveModel, dataset: Dataset, threshold: float) -
     )
     left, right = st.columns(2)
     left.plotly_chart(pair, key="draw_digit_images")
-    histogram = histogram_with_score(test_histogram(current), threshold, scored.score, label="your digit")
+    histogram = histogram_with_score(test_histogram(current), threshold, scored.score, noun="digit")
     show_chart(histogram, key="draw_digit_histogram", target=right)
