@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .config import MIN_INPUT_LENGTH
-from .signals import MAX_CSV_BYTES, check_row_lengths
+from .signals import MAX_CSV_BYTES, check_row_lengths, is_number
 
 MAX_VALUES_PER_ROW = 4096  # ModelConfig's largest input_length
 MAX_ABS_CSV_VALUE = 1e12  # beyond this, scaling loses every digit that matters
@@ -41,7 +41,7 @@ def read_dataset_csv(data: bytes) -> CsvDataset:
     """Parse and check an uploaded CSV; ValueError says what to change."""
     table = _read_table(data)
     header = [str(name).strip().lower() for name in table.iloc[0]]
-    has_header = not all(_is_number(name) for name in header if name != "nan")
+    has_header = not all(is_number(name) for name in header if name != "nan")
     label_at = header.index(LABEL_COLUMN) if has_header and LABEL_COLUMN in header else None
     rows = table.iloc[1:] if has_header else table
     if len(rows) == 0:
@@ -103,7 +103,7 @@ def _classes(labels: pd.Series) -> tuple[np.ndarray, dict[int, str]]:
     if any(not cell for cell in cells):
         row = next(i for i, cell in enumerate(cells) if not cell) + 1
         raise ValueError(f"row {row} has no label; give every row a label (0 or 'normal' for a normal row)")
-    if all(_is_number(cell) for cell in cells):
+    if all(is_number(cell) for cell in cells):
         numbers = np.array([float(cell) for cell in cells])
         if not np.all(np.isfinite(numbers) & (numbers == np.round(numbers))):
             raise ValueError("the label column must hold whole numbers (0 = normal) or words ('normal', …)")
@@ -113,11 +113,3 @@ def _classes(labels: pd.Series) -> tuple[np.ndarray, dict[int, str]]:
     numbering = {"normal": 0, "0": 0, **{word: number for number, word in enumerate(words, start=1)}}
     classes = np.array([numbering[cell.lower()] for cell in cells], np.int64)
     return classes, {0: "Normal", **{number: word for word, number in numbering.items() if number}}
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

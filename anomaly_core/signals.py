@@ -76,7 +76,7 @@ def read_signals_csv(data: bytes, length: int = BEAT_LENGTH, classes: tuple[int,
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError, csv.Error) as error:
         raise SignalsError(f"could not read the file as CSV: {str(error).splitlines()[0]}") from None
     first = str(table.iat[0, 0]).strip().lower()
-    has_header = first == "label" or not _is_number(first)
+    has_header = first == "label" or not is_number(first)
     if has_header:
         table = table.iloc[1:]
     if table.shape[1] not in (length, length + 1):
@@ -147,7 +147,8 @@ def _as_numbers(table: pd.DataFrame) -> np.ndarray:
     return np.column_stack(columns)
 
 
-def _is_number(text: str) -> bool:
+def is_number(text: str) -> bool:
+    """Whether a CSV cell's text reads as a number."""
     try:
         float(text)
     except ValueError:
