@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import warnings
 from pathlib import Path
@@ -29,7 +30,7 @@ from ui.current_model import ACTIVE_MODEL_KEY, make_active_model
 from ui.evaluate import controls as evaluate_controls
 from ui.evaluate.charts import outcome_histogram, threshold_metrics_figure
 from ui.evaluate.controls import CACHE_KEY, LOG_KEY, LOG_SLIDER_KEY, SLIDER_KEY
-from ui.evaluate.evaluation import build_evaluation, outcomes
+from ui.evaluate.evaluation import OUTCOMES, build_evaluation, outcomes, sample_table
 from ui.sharing.codec import THRESHOLD_KEY as SHARED_STRATEGY_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,6 +85,38 @@ def test_slider_moves_precision_and_recall_like_the_core(at: AppTest, fraction: 
     assert_screen_matches_core(at, value)
     flagged = int((shown_model(at).test_scores >= value).sum())
     assert any(f"{flagged} of {len(shown_model(at).test_scores)} test beats" in c.value for c in at.caption)
+
+
+def chart_specs(at: AppTest) -> dict[str, dict]:
+    """The page's plotly specs by chart key."""
+    return {chart.proto.id.rsplit("-", 1)[-1]: json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
+
+
+@pytest.mark.parametrize("fraction", [0.05, 0.3])
+def test_slider_moves_every_charts_threshold_marker(at: AppTest, fraction: float) -> None:
+    slider = at.slider(key=SLIDER_KEY)
+    value = slider.min + fraction * (slider.max - slider.min)
+    at.slider(key=SLIDER_KEY).set_value(value).run()
+    expected, specs = core_sweep(at).at(value), chart_specs(at)
+    assert specs["eval_histogram_linear"]["layout"]["shapes"][0]["x0"] == pytest.approx(value)
+    assert specs["eval_threshold_curves_linear"]["layout"]["shapes"][0]["x0"] == pytest.approx(value)
+    roc_point, pr_point = specs["eval_roc"]["data"][-1], specs["eval_pr"]["data"][-1]
+    assert (roc_point["x"], roc_point["y"]) == ([pytest.approx(expected.fpr)], [pytest.approx(expected.recall)])
+    assert (pr_point["x"], pr_point["y"]) == ([pytest.approx(expected.recall)], [pytest.approx(expected.precision)])
+    assert specs["eval_confusion"]["data"][0]["z"] == [[expected.tn, expected.fp], [expected.fn, expected.tp]]
+
+
+def test_sample_table_outcomes_follow_the_rule_at_any_threshold(at: AppTest) -> None:
+    evaluation = at.session_state[CACHE_KEY][1]
+    ranked_scores = evaluation.scores[evaluation.order]
+    for threshold in (0.0, *np.quantile(ranked_scores, [0.1, 0.5, 0.9]), ranked_scores[7], ranked_scores.max() * 2):
+        table = sample_table(evaluation, float(threshold))
+        expected = outcomes(evaluation.y_true[evaluation.order], ranked_scores, float(threshold))
+        assert table.column("outcome").to_pylist() == list(expected)
+        assert table.column("score").to_pylist() == list(ranked_scores)
+        for shown in OUTCOMES:
+            rows = sample_table(evaluation, float(threshold), shown)
+            assert set(rows.column("outcome").to_pylist()) <= {shown} and rows.num_rows == int((expected == shown).sum())
 
 
 def test_slider_moves_neither_call_the_model_nor_sort(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,7 @@
 """Everything the Evaluate page needs that does not depend on the threshold, computed once per model.
 
-A slider move then costs binary searches in presorted scores: no model call, no sort.
+A slider move then costs binary searches in presorted scores: no model call, no sort, and tables handed to
+Streamlit as Arrow (the ranked beats' columns are built once; a move only splices the outcome column).
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from anomaly_core import (
     CLASS_NAMES,
@@ -57,6 +59,29 @@ class Evaluation:
         low = min(float(self.sweep.sorted_scores[0]), float(self.train_scores.min()))
         high = max(float(self.sweep.sorted_scores[-1]), float(self.train_scores.max()))
         return low, high
+
+    @cached_property
+    def ranked(self) -> pa.Table:
+        """The sample inspector's columns that no threshold changes: rank, beat, class, label and score, most
+        anomalous first."""
+        order = self.order
+        return pa.table(
+            {
+                "rank": pa.array(np.arange(1, order.size + 1), pa.int64()),
+                "beat": pa.array(order, pa.int64()),
+                "class": pa.array(self.classes[order], pa.int64()),
+                "label": pa.array(np.where(self.y_true[order] == 1, "abnormal", "normal"), pa.large_string()),
+                "score": pa.array(self.scores[order], pa.float64()),
+            }
+        )
+
+    @cached_property
+    def ranked_outcomes(self) -> tuple[pa.Array, pa.Array]:
+        """Each ranked beat's outcome if it is flagged (TP or FP) and if it is not (FN or TN)."""
+        abnormal = self.y_true[self.order] == 1
+        if_flagged = pa.array(np.where(abnormal, "TP", "FP"), pa.large_string())
+        if_not = pa.array(np.where(abnormal, "FN", "TN"), pa.large_string())
+        return if_flagged, if_not
 
 
 def build_evaluation(model: ActiveModel) -> Evaluation:
@@ -115,7 +140,12 @@ def strategy_threshold(evaluation: Evaluation, strategy: str, *, k: float = 1.0,
     return pick(evaluation.train_scores, evaluation.y_true, evaluation.scores, k=k, percentile=percentile)
 
 
-def per_class_recall(evaluation: Evaluation, threshold: float) -> pd.DataFrame:
+RECALL_SCHEMA = pa.schema(
+    [("class", pa.int64()), ("name", pa.large_string()), ("beats", pa.int64()), ("caught", pa.int64()), ("recall", pa.float64())]
+)
+
+
+def per_class_recall(evaluation: Evaluation, threshold: float) -> pa.Table:
     """For each abnormal class with test beats: how many there are, how many score >= threshold, and that share."""
     rows = []
     for label, sorted_scores in evaluation.class_scores.items():
@@ -124,14 +154,14 @@ def per_class_recall(evaluation: Evaluation, threshold: float) -> pd.DataFrame:
         caught = int(sorted_scores.size - np.searchsorted(sorted_scores, threshold, side="left"))
         rows.append(
             {
-                "class": label,
+                "class": int(label),
                 "name": evaluation.class_names.get(label, f"Class {label}"),
-                "beats": sorted_scores.size,
+                "beats": int(sorted_scores.size),
                 "caught": caught,
                 "recall": caught / sorted_scores.size,
             }
         )
-    return pd.DataFrame(rows, columns=["class", "name", "beats", "caught", "recall"])
+    return pa.Table.from_pylist(rows, schema=RECALL_SCHEMA)
 
 
 def outcomes(y_true: np.ndarray, scores: np.ndarray, threshold: float) -> np.ndarray:
@@ -141,20 +171,17 @@ def outcomes(y_true: np.ndarray, scores: np.ndarray, threshold: float) -> np.nda
     return np.select([flagged & truth, flagged & ~truth, ~flagged & ~truth], ["TP", "FP", "TN"], default="FN")
 
 
-def sample_table(evaluation: Evaluation, threshold: float, shown: str = "all") -> pd.DataFrame:
-    """Test beats sorted by score (most anomalous first) with rank, class, score and outcome; `shown` filters by outcome."""
-    order = evaluation.order
-    table = pd.DataFrame(
-        {
-            "rank": np.arange(1, order.size + 1),
-            "beat": order,
-            "class": evaluation.classes[order],
-            "label": np.where(evaluation.y_true[order] == 1, "abnormal", "normal"),
-            "score": evaluation.scores[order],
-            "outcome": outcomes(evaluation.y_true[order], evaluation.scores[order], threshold),
-        }
-    )
-    return table if shown == "all" else table[table["outcome"] == shown].reset_index(drop=True)
+def sample_table(evaluation: Evaluation, threshold: float, shown: str = "all") -> pa.Table:
+    """Test beats sorted by score (most anomalous first) with rank, class, score and outcome; `shown` filters by outcome.
+
+    The flagged beats are the first rows (score order), so the outcome column is two precomputed slices.
+    """
+    confusion = evaluation.sweep.at(threshold)
+    flagged = confusion.tp + confusion.fp
+    if_flagged, if_not = evaluation.ranked_outcomes
+    outcome = pa.concat_arrays([if_flagged.slice(0, flagged), if_not.slice(flagged)])
+    table = evaluation.ranked.append_column("outcome", outcome)
+    return table if shown == "all" else table.filter(pc.equal(table["outcome"], shown))
 
 
 def slider_bounds(evaluation: Evaluation, *, log: bool) -> tuple[float, float, float]:

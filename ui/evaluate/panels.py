@@ -1,7 +1,8 @@
 """The Evaluate page's panels: the threshold fragment (cards, charts, per-class recall, sample inspector) and the gallery.
 
-Everything that depends on the threshold lives in one `st.fragment`, so a slider move reruns only it
-and reads the precomputed `Evaluation` (no model call, no sort).
+The strategy buttons live in one `st.fragment` and everything that depends on the threshold in a fragment nested
+in it: a button click reruns both (the slider jumps), a slider move reruns only the inner one, which reads the
+precomputed `Evaluation` (no model call, no sort) and sends the metric cards before the charts and tables.
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ def render_inspector(evaluation: Evaluation, threshold: float) -> None:
     table_col, plot_col = st.columns([2, 3])
     shown = table_col.selectbox("Show beats", ("all", *OUTCOMES), key=SHOWN_KEY, help="TP / FP / TN / FN at this threshold")
     table = sample_table(evaluation, threshold, shown)
-    if table.empty:
+    if table.num_rows == 0:
         table_col.info(f"No {shown} beats at this threshold: move the slider or choose another outcome.")
         return
     selection = table_col.dataframe(
@@ -128,7 +129,7 @@ def render_inspector(evaluation: Evaluation, threshold: float) -> None:
         column_config={"score": st.column_config.NumberColumn("score", format="%.5f")},
     )
     rows = selection.selection.rows
-    row = table.iloc[rows[0] if rows and rows[0] < len(table) else 0]
+    row = table.slice(rows[0] if rows and rows[0] < table.num_rows else 0, 1).to_pylist()[0]
     beat = int(row["beat"])
     title = f"Beat {beat} · class {row['class']} · score {row['score']:.5f} · {row['outcome']}"
     figure = beat_figure(evaluation.beats[beat], evaluation.reconstructions[beat], title=title, y_label="value (original units)")
@@ -142,8 +143,14 @@ def render_inspector(evaluation: Evaluation, threshold: float) -> None:
 
 @st.fragment
 def render_threshold_panel(evaluation: Evaluation) -> None:
-    """Everything that follows the threshold; a slider move reruns only this."""
+    """The strategy buttons, then everything that follows the threshold; a button click reruns this."""
     render_strategy_buttons(evaluation)
+    render_threshold_view(evaluation)
+
+
+@st.fragment
+def render_threshold_view(evaluation: Evaluation) -> None:
+    """The slider and everything that follows the threshold, cards first; a slider move reruns only this."""
     threshold = render_threshold_slider(evaluation)
     confusion = evaluation.sweep.at(threshold)
     flagged = confusion.tp + confusion.fp
