@@ -44,7 +44,7 @@ CONFIGS = {
     "learning_rate NaN": '{"train": {"learning_rate": NaN}}',
     "epochs Infinity": '{"train": {"epochs": Infinity}}',
     "lstm_chunk not a divisor": '{"model": {"family": "lstm", "lstm_chunk": 3}}',
-    "batch bigger than the data": '{"data": {"train_size": 5}}',
+    "batch bigger than the data": '{"train": {"batch_size": 64}, "data": {"train_size": 5}}',
     "learning rate that diverges": '{"train": {"learning_rate": 100}}',
 }
 EXPECTED = {
@@ -222,3 +222,11 @@ def test_the_real_process_answers_in_one_line(tmp_path: Path, beats_csv: Path, c
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith("error: ") and result.stdout == ""
 
+
+
+def test_the_default_batch_shrinks_to_a_tiny_training_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only 5 training beats: the default batch of 128 becomes 4 (said on stderr); a chosen batch is refused above."""
+    config = tmp_path / "tiny.json"
+    config.write_text('{"data": {"train_size": 5}, "train": {"epochs": 2}}')
+    assert main(["train", "--config", str(config), "--quiet", "--out", str(tmp_path / "m")]) == 0
+    assert "batch_size 128 → 4: the data has 5 training rows" in capsys.readouterr().err
