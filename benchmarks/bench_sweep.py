@@ -4,7 +4,8 @@ ready-made contamination sweep (default model, 3 seeds) on 2 local workers: our 
 
 Run: `.ci/with_ray_head.sh .venv/bin/python benchmarks/bench_sweep.py [EPOCHS]` (a local Ray head in a
 loopback-only namespace); without ANOMALY_LAB_RAY_ADDRESS the Ray line is skipped. Each backend is warmed up
-with one run first (worker start-up, data loading, Ray's code upload are not counted).
+with one run per lane first (worker start-up, data loading, Ray's code upload are not counted: Ray starts a
+lane's worker only when a run first needs it, the local pool starts all its workers at once).
 """
 
 from __future__ import annotations
@@ -25,13 +26,13 @@ from anomaly_core.sweeps import ANOMAGRAM_AUC, READY_SWEEPS, SweepPlan, summariz
 from anomaly_core.sweeps.service import start_sweep, wait_for_sweep
 
 
-def timed_sweep(settings: RunSettings, workers: int, plan: SweepPlan) -> tuple[float, list[RunRecord]]:
-    """(wall seconds, runs) of `plan` after a one-run warm-up."""
+def timed_sweep(settings: RunSettings, workers: int, plan: SweepPlan, lanes: int) -> tuple[float, list[RunRecord]]:
+    """(wall seconds, runs) of `plan` after a warm-up of one run per lane (`lanes` runs at once)."""
     store = SQLiteRunStore(settings)
     pool = WorkerPool(settings, store, workers)
     try:
         warm_token = store.create_session()
-        warm = start_sweep(store, settings, warm_token, dataclasses.replace(plan, grid=(("latent_size", (3,)),), seeds=1))
+        warm = start_sweep(store, settings, warm_token, dataclasses.replace(plan, grid=(("latent_size", (3,)),), seeds=lanes))
         wait_for_sweep(store, warm_token, warm.id, timeout_seconds=600)
         token = store.create_session()
         started = time.perf_counter()
@@ -47,7 +48,7 @@ def contamination(base: RunSpec) -> None:
     """The contamination lesson's sweep on 2 local workers: mean ± std AUC over seeds beside Anomagram's AUC."""
     plan = READY_SWEEPS["contamination"].plan(base)
     with tempfile.TemporaryDirectory() as folder:
-        wall, runs = timed_sweep(RunSettings(data_dir=Path(folder), workers=2), 2, plan)
+        wall, runs = timed_sweep(RunSettings(data_dir=Path(folder), workers=2), 2, plan, 2)
     print(f"contamination sweep: {plan.size} runs ({plan.seeds} seeds) in {wall:.1f} s on 2 local workers")
     for summary in summarize_by(plan, sweep_rows(plan, runs), "auc"):
         fraction = summary.values[0]
@@ -69,10 +70,10 @@ def main() -> None:
             continue
         with tempfile.TemporaryDirectory() as folder:
             settings = RunSettings(data_dir=Path(folder), workers=max(1, workers), ray_address=ray)
-            wall, runs = timed_sweep(settings, workers, plan)
+            lanes = workers or 2  # the Ray head has 2 CPUs, one per run
+            wall, runs = timed_sweep(settings, workers, plan, lanes)
         results[name] = wall
         trained, done = sum(r.train_seconds for r in runs), sum(r.status == "finished" for r in runs)
-        lanes = workers or 2
         overhead = (wall * lanes - trained) / plan.size
         print(f"{name:18s} wall {wall:7.1f} s  training {trained:7.1f} s  {done}/{plan.size} finished  "
               f"overhead {overhead * 1000:6.0f} ms per run")  # fmt: skip

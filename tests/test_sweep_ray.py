@@ -1,4 +1,4 @@
-"""The Ray backend: a sweep's runs trained as Ray tasks on a real local head (started by .ci/run inside a network
+"""The Ray backend: a sweep's runs trained by Ray actors on a real local head (started by .ci/run inside a network
 namespace with only loopback) give the same losses and metrics as the local pool; Stop cancels; a head that
 cannot be reached fails the runs with a clear message. Without a head these skip, except under CI=true."""
 
@@ -74,22 +74,25 @@ def test_stop_cancels_ray_runs_and_keeps_what_trained(tmp_path: Path) -> None:
             time.sleep(0.2)
         store.stop_sweep(token, sweep.id)
         runs = wait_for_sweep(store, token, sweep.id, timeout_seconds=120)
+        after = start_sweep(store, settings, token, SweepPlan.from_text(BASE, {"latent_size": "2, 4, 8"}, 1))
+        runs_after = wait_for_sweep(store, token, after.id, timeout_seconds=120)
     finally:
         pool.close()
     assert runs and len(runs) < 5  # the waiting ones went away
     assert all(r.status == "stopped" and r.epochs < 2000 for r in runs)
     assert any(r.usable and "auc" in r.metrics for r in runs)
+    assert [r.status for r in runs_after] == ["finished"] * 3  # the actors that trained the stopped runs train on
 
 
 def ray_task_processes() -> list[int]:
-    """PIDs of the Ray workers running a training task of this test's own head: Ray titles a worker after its task,
+    """PIDs of the Ray actors training a run for this test's own head: Ray titles an actor after the method it runs,
     and the head and its workers share this test's network namespace (another head on the machine does not)."""
     own_net, found = os.readlink("/proc/self/ns/net"), []
     for entry in Path("/proc").iterdir():
         try:
             if (
                 entry.name.isdigit()
-                and (entry / "cmdline").read_bytes().startswith(b"ray::train_remote")
+                and (entry / "cmdline").read_bytes().startswith(b"ray::RunTrainer.train")
                 and (os.readlink(entry / "ns" / "net") == own_net)
             ):
                 found.append(int(entry.name))
@@ -114,8 +117,11 @@ def test_a_ray_worker_dying_mid_run_fails_only_that_run_and_keeps_its_epochs(tmp
         (pid,) = ray_task_processes()
         os.kill(pid, signal.SIGKILL)  # the Ray worker process dies mid-run, as on a node that ran out of memory
         (run,) = wait_for_sweep(store, token, sweep.id, timeout_seconds=120)
+        after = start_sweep(store, settings, token, SweepPlan.from_text(BASE, {"latent_size": "2, 4, 8"}, 1))
+        runs_after = wait_for_sweep(store, token, after.id, timeout_seconds=120)
     finally:
         pool.close()
+    assert [r.status for r in runs_after] == ["finished"] * 3  # a new actor took the dead one's place
     assert run.status == "failed" and "The Ray worker training this run stopped (its worker process died)" in (
         run.message or ""
     ), run.message

@@ -1,10 +1,12 @@
 """The Ray driver: a process the worker pool starts when a Ray address is set (never a Streamlit script thread,
-since `ray.init` installs signal handlers). It claims the store's Ray runs, trains each as a Ray task on the
-cluster and writes the task's epochs, checkpoints and outcome to the store, as a local worker would.
+since `ray.init` installs signal handlers). It claims the store's Ray runs, trains each on one of its Ray actors
+(`ray_actors`) and writes the epochs, checkpoints and outcome the actor streams back to the store, as a local worker
+would.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import os
@@ -12,11 +14,14 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..datasets import dataset_split
 from ..uploads import upload_of
+from .ray_actors import TrainerActors
+from .ray_trainer import CONTROL_GROUP, RunTrainer
 from .records import RunRecord
 from .settings import RunSettings
 from .store import RunStore, open_store
@@ -32,6 +37,8 @@ REFUSED = "The Ray cluster at {address} refused this server ({reason}); check th
 LOST = "The Ray worker training this run stopped ({reason}). The model from its last saved epoch was kept."
 LOST_REASONS = {
     "WorkerCrashedError": "its worker process died",
+    "ActorDiedError": "its worker process died",
+    "ActorUnavailableError": "its worker process could not be reached",
     "NodeDiedError": "its node left the cluster",
     "OutOfMemoryError": "its node ran out of memory",
     "RaySystemError": "the cluster failed",
@@ -53,15 +60,23 @@ def cluster_problem(address: str) -> str | None:
     return None
 
 
-def connect(settings: RunSettings) -> Any:
-    """`ray.init` against the configured cluster; returns the remote training function with its resources."""
+def connect(settings: RunSettings) -> Callable[[], Any]:
+    """`ray.init` against the configured cluster; returns what starts one trainer actor with a run's resources."""
     import ray
-
-    from .ray_task import train_remote
 
     ray.init(address=settings.ray_address, runtime_env={"py_modules": [str(PACKAGE_DIR)]}, logging_level=logging.ERROR,
              log_to_driver=False, configure_logging=False)  # fmt: skip
-    return ray.remote(train_remote).options(num_cpus=settings.ray_cpus_per_run, num_gpus=settings.ray_gpus_per_run, max_retries=0)
+    options: dict[str, Any] = {"num_cpus": settings.ray_cpus_per_run, "num_gpus": settings.ray_gpus_per_run,
+                               "max_restarts": 0, "max_task_retries": 0, "concurrency_groups": {CONTROL_GROUP: 1}}  # fmt: skip
+    return ray.remote(**options)(RunTrainer).remote
+
+
+def end_actor(actor: Any) -> None:
+    """End a trainer actor (dead already, or unreachable: then nothing to do)."""
+    import ray
+
+    with contextlib.suppress(Exception):  # a dead actor, or a broken connection: it is gone for us either way
+        ray.kill(actor, no_restart=True)
 
 
 def _disconnect() -> None:
@@ -86,28 +101,32 @@ def _settle(store: RunStore, run: RunRecord, status: str, message: str | None, u
     store.finish_run(run.id, status, message, metrics)  # type: ignore[arg-type]
 
 
-def follow(store: RunStore, remote: Any, run: RunRecord, upload: bytes | None = None) -> None:
-    """Train `run` as a Ray task (with the learner's CSV, if it trains on one), writing what it yields to the store;
-    Stop cancels the task. Whatever goes wrong ends the run as failed at its last checkpoint, with the reason."""
+def follow(store: RunStore, actor: Any, run: RunRecord, upload: bytes | None = None) -> bool:
+    """Train `run` on `actor` (with the learner's CSV, if it trains on one), writing what it streams back to the
+    store; Stop makes the actor stop the run at its next flush. Whatever goes wrong ends the run as failed at its last
+    checkpoint, with the reason. False when the actor itself failed (died, or cannot be reached)."""
     import ray
 
     try:
-        tasks = remote.remote(run, store.checkpoint(run.id), upload)
-        for ref in tasks:
+        for ref in actor.train.remote(run, store.checkpoint(run.id), upload):
             kind, *rest = ray.get(ref)
             if kind == "epochs" and store.record_epochs(run.id, rest[0], rest[1], rest[2]):
-                ray.cancel(tasks)
-                return _settle(store, store_run(store, run), "stopped", None, upload)
+                actor.stop.options(concurrency_group=CONTROL_GROUP).remote(run.id)
+                _settle(store, store_run(store, run), "stopped", None, upload)
+                return True
             if kind == "checkpoint":
                 store.save_checkpoint(run.id, rest[0], rest[1])
             if kind == "finish":
-                return store.finish_run(run.id, rest[0], rest[1], rest[2])
-        reason = "it ended without a result"
+                store.finish_run(run.id, rest[0], rest[1], rest[2])
+                return True
+        reason, healthy = "it ended without a result", True
     except ray.exceptions.RayError as error:
         reason = LOST_REASONS.get(type(error).__name__, type(error).__name__)
+        healthy = not isinstance(error, ray.exceptions.RayActorError)
     except Exception as error:  # noqa: BLE001  e.g. the connection to the cluster broke: the run must still end
-        reason = f"{type(error).__name__}: {error}"
+        reason, healthy = f"{type(error).__name__}: {error}", True
     _settle(store, store_run(store, run), "failed", LOST.format(reason=reason), upload)
+    return healthy
 
 
 def store_run(store: RunStore, run: RunRecord) -> RunRecord:
@@ -120,8 +139,8 @@ def _fail_waiting(store: RunStore, name: str, problem: str) -> None:
         store.finish_run(run.id, "failed", problem, {})
 
 
-def connect_or_fail(store: RunStore, name: str, settings: RunSettings) -> tuple[Any, int] | None:
-    """(remote function, runs the cluster fits at once), or None after failing the waiting Ray runs with the reason
+def connect_or_fail(store: RunStore, name: str, settings: RunSettings) -> tuple[Callable[[], Any], int] | None:
+    """(what starts a trainer actor, runs the cluster fits at once), or None after failing the waiting Ray runs with the reason
     (no Ray here, an unreachable head, a cluster that refuses the connection)."""
     address = settings.ray_address or ""
     problem = None if ray_installed() else NO_RAY
@@ -145,27 +164,30 @@ def serve(settings: RunSettings, parent_pid: int) -> None:
         if os.getppid() != parent_pid:
             return
         time.sleep(RETRY_SECONDS)
-    remote, fits = connected
-    room = threading.BoundedSemaphore(fits)
+    make, fits = connected
+    actors = TrainerActors(make, end_actor, fits)
     while os.getppid() == parent_pid:
-        if not room.acquire(timeout=POLL_SECONDS):
+        if not actors.reserve(timeout=POLL_SECONDS):
             continue
         run = store.claim_next(name, "ray")
         if run is None:
-            room.release()
+            actors.unreserve()
+            actors.retire_idle()
             time.sleep(POLL_SECONDS)
             continue
         upload = upload_of(settings.data_dir, run.session, run.spec.data)
-        threading.Thread(target=_follow_then_release, args=(store, remote, run, upload, room), daemon=True).start()
+        threading.Thread(target=_follow_then_give_back, args=(store, actors, run, upload), daemon=True).start()
 
 
-def _follow_then_release(
-    store: RunStore, remote: Any, run: RunRecord, upload: bytes | None, room: threading.BoundedSemaphore
-) -> None:
+def _follow_then_give_back(store: RunStore, actors: TrainerActors, run: RunRecord, upload: bytes | None) -> None:
+    actor, healthy = None, False
     try:
-        follow(store, remote, run, upload)
+        actor = actors.take()
+        healthy = follow(store, actor, run, upload)
+    except Exception as error:  # noqa: BLE001  no actor could be started (e.g. the connection broke): the run still ends
+        _settle(store, store_run(store, run), "failed", LOST.format(reason=f"{type(error).__name__}: {error}"), upload)
     finally:
-        room.release()
+        actors.give_back(actor, healthy)
 
 
 def main(argv: list[str]) -> None:
