@@ -12,10 +12,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..config import DataConfig
-from ..data import EcgData, EcgSplit
-from ..datasets import dataset_split, load_dataset
+from ..data import EcgSplit
 from ..train import configure_threads
 from .records import EpochRecord, RunRecord, RunStatus
+from .split_cache import SplitCache
 from .worker import train_run
 
 Message = tuple[Any, ...]  # ("epochs", records, seconds, device), ("checkpoint", data, epoch), ("finish", status, text, metrics)
@@ -56,18 +56,12 @@ class RunTrainer:
 
     def __init__(self) -> None:
         configure_threads()  # as the local workers: one thread per small model
-        self._loaded: dict[str, EcgData] = {"ecg5000": load_dataset(DataConfig())}  # the default dataset, loaded once
-        self._splits: dict[DataConfig, EcgSplit] = {}  # a CSV's config names its digest: one split per upload
+        self._splits = SplitCache()
         self._sinks: dict[str, RelaySink] = {}  # the run training now, by id (read by `stop` from another thread)
 
     def split_for(self, cfg: DataConfig, upload: bytes | None) -> EcgSplit:
         """The split `cfg` asks for (`upload`: the learner's CSV when it names one), made once per actor."""
-        if cfg not in self._splits:
-            fixed = cfg.dataset not in ("csv", "long_signal")  # rows that do not depend on the config's options
-            if fixed and cfg.dataset not in self._loaded:
-                self._loaded[cfg.dataset] = load_dataset(cfg)
-            self._splits[cfg] = dataset_split(cfg, upload, self._loaded.get(cfg.dataset) if fixed else None)
-        return self._splits[cfg]
+        return self._splits.split(cfg, lambda: upload)
 
     def train(self, run: RunRecord, checkpoint: bytes | None, upload: bytes | None = None) -> Iterator[Message]:
         """Train `run` in a thread of this actor and yield each message it writes, ending with ("finish", …);

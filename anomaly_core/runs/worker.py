@@ -20,8 +20,7 @@ import torch
 
 from ..config import DataConfig
 from ..cost import RunSizes, check_run_cost
-from ..data import EcgData, EcgSplit
-from ..datasets import dataset_split, load_dataset
+from ..data import EcgSplit
 from ..divergence import TriedRate
 from ..metrics import summarize_if_labelled
 from ..model import build_model
@@ -31,6 +30,7 @@ from ..uploads import upload_of
 from .checkpoint import restore_trainer, trainer_checkpoint
 from .records import EpochRecord, RunRecord, RunStatus, StoreError
 from .settings import RunSettings
+from .split_cache import SplitCache
 from .store import TrainingSink, open_store
 
 FLUSH_SECONDS = 0.1
@@ -166,18 +166,11 @@ def serve(settings: RunSettings, parent_pid: int) -> None:
     """A worker process's life: load the data once, then train queued runs until the parent process is gone."""
     configure_threads()  # many small models side by side: one thread each is fastest and fair
     store = open_store(settings)
-    loaded: dict[str, EcgData] = {"ecg5000": load_dataset(DataConfig())}  # the default dataset, loaded once
-    splits: dict[DataConfig, EcgSplit] = {}
+    splits = SplitCache()
     name = worker_name(os.getpid())
 
     def split_for(cfg: DataConfig, session: str) -> EcgSplit:
-        if cfg not in splits:
-            upload = upload_of(settings.data_dir, session, cfg)
-            fixed = cfg.dataset not in ("csv", "long_signal")  # rows that do not depend on the config's options
-            if fixed and cfg.dataset not in loaded:
-                loaded[cfg.dataset] = load_dataset(cfg)
-            splits[cfg] = dataset_split(cfg, upload, loaded.get(cfg.dataset) if fixed else None)
-        return splits[cfg]
+        return splits.split(cfg, lambda: upload_of(settings.data_dir, session, cfg))
 
     while os.getppid() == parent_pid:
         run = store.claim_next(name)
