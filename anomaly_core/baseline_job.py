@@ -25,7 +25,7 @@ TIMEOUT_SECONDS = 600.0
 
 def _npz(**arrays: np.ndarray) -> bytes:
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, allow_pickle=False, **arrays)
     return buffer.getvalue()
 
 
