@@ -55,3 +55,18 @@ def test_results_survive_their_encoding(default_split) -> None:
     assert [(r.name, r.label, r.stored_values, r.fit_seconds) for r in again] == [
         (r.name, r.label, r.stored_values, r.fit_seconds) for r in results
     ]
+
+
+def test_the_core_and_the_baseline_job_load_without_torch() -> None:
+    script = (
+        "import sys, anomaly_core, anomaly_core.baseline_job; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'sklearn')))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_torch_name_of_the_core_loads_on_first_use() -> None:
+    script = "import sys, anomaly_core; anomaly_core.Trainer; print('torch' in sys.modules, anomaly_core.Trainer.__module__)"
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["True", "anomaly_core.train"]
