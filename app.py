@@ -6,6 +6,7 @@ import streamlit as st
 
 from anomaly_core import configure_threads
 from ui.access import access_granted, guard_server, render_access_gate
+from ui.baseline_fits import prefetch_ready_baselines
 from ui.model_guard import run_page
 from ui.screen_fit import add_screen_fit
 from ui.session_memory import adopt_settled_run, save_session, start_session
@@ -51,6 +52,7 @@ render_model_card()
 render_lesson_card()
 render_lesson_question()
 render_tour_bar()
+prefetch_ready_baselines()  # Compare's baselines, fitted apart a little after the first page
 try:
     run_page(navigation)  # a page that fails on the learner's own model says so and offers the ready model
 finally:

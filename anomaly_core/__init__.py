@@ -1,4 +1,12 @@
-"""Anomaly Lab's core: datasets (ECG5000 and more), autoencoders, a streaming trainer, scores and metrics."""
+"""Anomaly Lab's core: datasets (ECG5000 and more), autoencoders, a streaming trainer, scores and metrics.
+
+The modules that need torch (model, persistence, scoring, train) and scikit-learn (detector) load on the first use
+of one of their names: importing the package costs no torch (~1-2 s and ~180 MB), so a process that needs only
+data, metrics or configs (a baseline fit, a page that shows stored numbers) never pays for it.
+"""
+
+import importlib
+from typing import TYPE_CHECKING
 
 from .config import DataConfig, ModelConfig, TrainConfig, config_from_dict, config_to_dict
 from .csv_dataset import CsvDataset, csv_digest, read_dataset_csv
@@ -39,35 +47,38 @@ from .metrics import (
     summarize_scores,
     verdict,
 )
-from .model import Autoencoder, build_model, count_parameters
-from .persistence import (
-    ModelFileError,
-    ModelInfo,
-    SavedModel,
-    load_model,
-    model_from_bytes,
-    model_to_bytes,
-    save_model,
-    trained_info,
-)
 from .scalers import SCALINGS, FeatureMinMaxScaler, MinMaxScaler, Scaler, fit_scaler
-from .scoring import (
-    DEFAULT_THRESHOLD_STRATEGY,
-    THRESHOLD_STRATEGIES,
-    ThresholdStrategy,
-    anomaly_scores,
-    attach_scaler,
-    latent_codes,
-    per_step_errors,
-    reconstruct,
-    suggested_threshold,
-    threshold_best_f1,
-    threshold_mean_std,
-    threshold_percentile,
-    threshold_youden,
-)
 from .signals import SignalsError, SignalTable, check_signals, read_signals_csv
-from .train import EpochResult, Trainer, TrainingDiverged, available_device, configure_threads, describe_devices
+
+if TYPE_CHECKING:  # torch's modules load on first use (see __getattr__)
+    from .detector import AnomalyDetector
+    from .model import Autoencoder, build_model, count_parameters
+    from .persistence import (
+        ModelFileError,
+        ModelInfo,
+        SavedModel,
+        load_model,
+        model_from_bytes,
+        model_to_bytes,
+        save_model,
+        trained_info,
+    )
+    from .scoring import (
+        DEFAULT_THRESHOLD_STRATEGY,
+        THRESHOLD_STRATEGIES,
+        ThresholdStrategy,
+        anomaly_scores,
+        attach_scaler,
+        latent_codes,
+        per_step_errors,
+        reconstruct,
+        suggested_threshold,
+        threshold_best_f1,
+        threshold_mean_std,
+        threshold_percentile,
+        threshold_youden,
+    )
+    from .train import EpochResult, Trainer, TrainingDiverged, available_device, configure_threads, describe_devices
 
 __all__ = [
     "AnomalyDetector",
@@ -163,10 +174,46 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    """AnomalyDetector loads on first use: it imports scikit-learn (~0.5 s), which the app's start does not need."""
-    if name == "AnomalyDetector":
-        from .detector import AnomalyDetector
+_LAZY_MODULES = {
+    'Autoencoder': 'model',
+    'build_model': 'model',
+    'count_parameters': 'model',
+    'ModelFileError': 'persistence',
+    'ModelInfo': 'persistence',
+    'SavedModel': 'persistence',
+    'load_model': 'persistence',
+    'model_from_bytes': 'persistence',
+    'model_to_bytes': 'persistence',
+    'save_model': 'persistence',
+    'trained_info': 'persistence',
+    'DEFAULT_THRESHOLD_STRATEGY': 'scoring',
+    'THRESHOLD_STRATEGIES': 'scoring',
+    'ThresholdStrategy': 'scoring',
+    'anomaly_scores': 'scoring',
+    'attach_scaler': 'scoring',
+    'latent_codes': 'scoring',
+    'per_step_errors': 'scoring',
+    'reconstruct': 'scoring',
+    'suggested_threshold': 'scoring',
+    'threshold_best_f1': 'scoring',
+    'threshold_mean_std': 'scoring',
+    'threshold_percentile': 'scoring',
+    'threshold_youden': 'scoring',
+    'EpochResult': 'train',
+    'Trainer': 'train',
+    'TrainingDiverged': 'train',
+    'available_device': 'train',
+    'configure_threads': 'train',
+    'describe_devices': 'train',
+    'AnomalyDetector': 'detector',
+}
 
-        return AnomalyDetector
-    raise AttributeError(f"module 'anomaly_core' has no attribute {name!r}")
+
+def __getattr__(name: str) -> object:
+    """A name of a torch (or scikit-learn) module, imported on its first use and kept."""
+    module = _LAZY_MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'anomaly_core' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

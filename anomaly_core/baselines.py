@@ -1,20 +1,23 @@
 """Classical detectors from scikit-learn, fitted on the same training rows as the autoencoders.
 
-Every score is oriented like the rest of the core: higher = more anomalous.
+Every score is oriented like the rest of the core: higher = more anomalous. scikit-learn is imported only when a
+detector is made, so a process that just reads results (the app's server, see `baseline_job`) never loads it.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.decomposition import PCA
-from sklearn.ensemble import IsolationForest
-from sklearn.neighbors import LocalOutlierFactor
-from sklearn.svm import OneClassSVM
 
 from .data import EcgSplit
+
+if TYPE_CHECKING:
+    from sklearn.ensemble import IsolationForest
+    from sklearn.neighbors import LocalOutlierFactor
+    from sklearn.svm import OneClassSVM
 
 BASELINES = ("lof", "isolation_forest", "pca", "ocsvm")
 BASELINE_LABELS = {
@@ -29,6 +32,8 @@ class PcaReconstruction:
     """Project onto the leading principal components and score by the mean squared reconstruction error."""
 
     def __init__(self, n_components: int = 16) -> None:
+        from sklearn.decomposition import PCA
+
         self.pca = PCA(n_components=n_components, svd_solver="full")
 
     def fit(self, x: np.ndarray) -> PcaReconstruction:
@@ -62,6 +67,10 @@ Baseline = PcaReconstruction | _Negated
 
 def make_baseline(name: str, *, seed: int = 0) -> Baseline:
     """An unfitted detector for one of BASELINES."""
+    from sklearn.ensemble import IsolationForest
+    from sklearn.neighbors import LocalOutlierFactor
+    from sklearn.svm import OneClassSVM
+
     match name:
         case "lof":
             return _Negated(LocalOutlierFactor(n_neighbors=20, novelty=True))
@@ -78,6 +87,9 @@ def stored_values(detector: Baseline) -> int:
     """How many numbers the fitted detector keeps (its counterpart of a parameter count)."""
     if isinstance(detector, PcaReconstruction):
         return int(detector.pca.components_.size + detector.pca.mean_.size)
+    from sklearn.ensemble import IsolationForest
+    from sklearn.neighbors import LocalOutlierFactor
+
     estimator = detector.estimator
     if isinstance(estimator, LocalOutlierFactor):
         return int(estimator.n_samples_fit_ * estimator.n_features_in_)  # it keeps every training row
@@ -100,11 +112,16 @@ class BaselineResult:
 
 def run_baseline(name: str, split: EcgSplit, *, seed: int = 0) -> BaselineResult:
     """Fit one baseline on the split's training rows and score its test rows."""
+    return fit_baseline(name, split.x_train, split.x_test, seed=seed)
+
+
+def fit_baseline(name: str, x_train: np.ndarray, x_test: np.ndarray, *, seed: int = 0) -> BaselineResult:
+    """Fit one baseline on training rows (n, length) and score test rows (m, length)."""
     detector = make_baseline(name, seed=seed)
     started = time.perf_counter()
-    detector.fit(split.x_train)
+    detector.fit(x_train)
     fitted = time.perf_counter()
-    scores = detector.score(split.x_test)
+    scores = detector.score(x_test)
     return BaselineResult(
         name=name,
         label=BASELINE_LABELS[name],

@@ -10,7 +10,9 @@ the ratio to the floor measured in the same run (these machines are shared: an a
 Targets (issue 18, 2 cores): slider → cards median ≤ 1.3× and p90 ≤ 1.5× the floor; → charts redrawn and the rerun
 finished median ≤ 2× (Home, Evaluate, Draw threshold and bend sliders); Draw mouse-up → verdict ≤ 2× the floor's slider
 round trip; page switch ≤ 0.5 s median; cold start → Home interactive ≤ 3 s; Train click → trained page idle ≤ pure
-training + 0.5 s; one session opening every page and training ≤ 450 MB server RSS.
+training + 0.5 s (the floor of that overhead: the floor app's button click round trip); one session opening every page
+and training ≤ 450 MB server RSS. Page switches also print when the server's last message came (the rest is the
+browser drawing the page).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui.baseline_fits as baseline_fits
 import ui.compare.rows as compare_data
 from anomaly_core import DataConfig, ModelConfig, TrainConfig, Trainer, build_model, make_split
 from anomaly_core.baselines import BASELINE_LABELS
@@ -109,9 +110,9 @@ def test_models_from_different_splits_are_never_mixed(two_models, other_split_mo
 
 def test_baselines_are_fitted_once_per_split_and_not_when_a_model_is_added(monkeypatch, two_models) -> None:
     calls = []
-    real = compare_data.run_baselines
-    monkeypatch.setattr(compare_data, "run_baselines", lambda split, seed: calls.append(split.config) or real(split, seed=seed))
-    compare_data.baseline_results.clear()
+    real = baseline_fits.fit_baselines_apart
+    monkeypatch.setattr(baseline_fits, "fit_baselines_apart", lambda split, **kw: calls.append(split.config) or real(split, **kw))
+    baseline_fits.baseline_fits.clear()
     at = _run(two_models[:1])
     at.session_state[TRAINED_MODELS_KEY] = list(two_models)
     at.run()

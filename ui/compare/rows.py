@@ -5,21 +5,15 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-import streamlit as st
 
 from anomaly_core import DataConfig, EcgSplit, ScoreSummary, count_parameters
-from anomaly_core.baselines import BaselineResult, run_baselines
+from anomaly_core.baselines import BaselineResult
 from anomaly_core.metrics import summarize_if_labelled
+from ui.baseline_fits import fitted_baselines
 from ui.compare.table import LeaderRow, family_key
 from ui.current_model import ActiveModel, default_model
 from ui.datasets import ecg_split
 from ui.run_models import session_models
-
-
-@st.cache_data(show_spinner="Fitting the classical baselines on this split (once per split)…", max_entries=8)
-def baseline_results(cfg: DataConfig) -> list[BaselineResult]:
-    """The four baselines fitted on a split's training beats and scored on its test beats; cached per DataConfig."""
-    return run_baselines(ecg_split(cfg), seed=cfg.seed)
 
 
 def _row(
@@ -94,4 +88,4 @@ def rows_for_split(models: list[ActiveModel], cfg: DataConfig) -> list[LeaderRow
     """The models evaluated on split `cfg`, then the baselines fitted on that same split."""
     rows = [model_row(m, name) for m, name in zip(models, unique_names(models)) if m.split.config == cfg]
     split = ecg_split(cfg)
-    return rows + [baseline_row(result, split) for result in baseline_results(cfg)]
+    return rows + [baseline_row(result, split) for result in fitted_baselines(split)]
