@@ -287,6 +287,30 @@ def test_live_progress_and_charts_while_training_then_stop_keeps_the_model() -> 
     assert at.session_state[ACTIVE_MODEL_KEY].epochs == run.epochs and at.session_state[ACTIVE_MODEL_KEY].run_id == run.id
 
 
+def progress_text(at: AppTest) -> str:
+    return " ".join(str(p.proto.text) for p in at.get("progress"))
+
+
+def test_queued_runs_show_their_place_and_start_by_themselves() -> None:
+    """Both workers busy: the next run says so, the one behind it counts the runs ahead; both train once the
+    workers are free."""
+    blockers = [open_train_page(w_epochs=2000, w_latent=2) for _ in range(2)]  # the test server has 2 workers
+    for at in blockers:
+        click(at, "train_button")
+    for at in blockers:
+        wait_training(at)
+    first, second = open_train_page(w_epochs=2), open_train_page(w_epochs=2)
+    click(first, "train_button")
+    click(second, "train_button")
+    assert "Queued: next in line" in progress_text(first.run())
+    assert "Queued: 1 run ahead of you" in progress_text(second.run())
+    for at in blockers:
+        click(at, "stop_button")
+    for at in (first, second):
+        wait_settled(at)
+        assert stored_run(at).status == "finished" and at.session_state[ACTIVE_MODEL_KEY].epochs == 2
+
+
 def test_leaving_the_page_mid_run_does_not_stop_it() -> None:
     at = open_train_page(w_epochs=300)
     click(at, "train_button")

@@ -1,9 +1,10 @@
 """The Train page's chart area: loss, bottleneck, error histogram and ROC of a stored run, live or finished.
 
-While a run trains, a fragment polls the store about four times a second for the progress bar and another redraws
-the charts once a second (four plotly charts redrawn four times a second kept a loaded browser busy); the settings
-column above them does not rerender. Epochs are fetched incrementally and kept for the replay. While a run waits in
-the queue, a lighter fragment polls once a second: a class of 30 waiting learners must not take the workers' CPU.
+While a run trains (or is the next to start), a fragment polls the store about four times a second for the progress
+bar and another redraws the charts once a second (four plotly charts redrawn four times a second kept a loaded
+browser busy); the settings column above them does not rerender. Epochs are fetched incrementally and kept for the
+replay. While a run waits behind others, a lighter fragment polls once a second: a class of 30 waiting learners must
+not take the workers' CPU.
 """
 
 from __future__ import annotations
@@ -103,9 +104,13 @@ def draw_scores(run: RunRecord, scores: np.ndarray, epoch: int, key: str) -> Non
     show_chart(roc_figure(fpr, tpr, roc_auc(y_true, scores)), key=f"{key}_roc", config=NO_TOOLBAR, target=right)
 
 
-def _queue_progress(run: RunRecord) -> None:
+def _ahead(run: RunRecord) -> int:
+    """How many queued runs start before this one."""
     service = run_service()
-    ahead = service.store.queue_position(run.id) if service is not None else 0
+    return service.store.queue_position(run.id) if service is not None else 0
+
+
+def _queue_progress(run: RunRecord, ahead: int) -> None:
     waiting = f"{ahead} run{'s' if ahead != 1 else ''} ahead of you" if ahead else "next in line"
     st.progress(run.epochs / run.target_epochs, text=f"Queued: {waiting}. It starts by itself.")
 
@@ -119,8 +124,10 @@ def _progress(charts: RunCharts) -> None:
 
 def render_active(run: RunRecord) -> None:
     """A queued run's place in the queue, or a training run's live charts."""
-    if run.status == "queued":
+    if run.status == "queued" and _ahead(run) > 0:
         render_queued(run.id)
+    elif run.status == "queued":
+        render_next(run.id)
     else:
         render_live(run.id)
         render_live_charts(run.id)
@@ -128,12 +135,24 @@ def render_active(run: RunRecord) -> None:
 
 @st.fragment(run_every=QUEUED_SECONDS)
 def render_queued(run_id: str) -> None:
-    """The run's place in the queue; a full rerun once a worker has taken it (or it was stopped)."""
+    """The run's place in the queue; a full rerun once it is next (polled faster then), taken or stopped."""
+    run = session_run(run_id)
+    if run is None or run.status != "queued" or (ahead := _ahead(run)) == 0:
+        st.rerun()  # next in line, the live charts, or the results
+        return
+    _queue_progress(run, ahead)
+    st.caption(AWAY_NOTE)
+
+
+@st.fragment(run_every=LIVE_SECONDS)
+def render_next(run_id: str) -> None:
+    """The next run to start, polled as often as a training one (only one run in the server is next): a short run
+    then shows its results as soon as a worker has trained it, not up to a second later."""
     run = session_run(run_id)
     if run is None or run.status != "queued":
         st.rerun()  # the live charts, or the results
         return
-    _queue_progress(run)
+    _queue_progress(run, 0)
     st.caption(AWAY_NOTE)
 
 
