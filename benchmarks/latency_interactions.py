@@ -75,12 +75,16 @@ def open_slider(browser: Any, url: str, path: str, label: str | None, tab: str |
     return Slider(page, sliders.first)
 
 
-def slider_rows(browser: Any, urls: dict[str, str], rounds: int, presses: int) -> list[Row]:
-    """Each project slider against the floor's metric slider and its chart slider, rounds alternating."""
+def slider_rows(browser: Any, urls: dict[str, str], rounds: int, presses: int, only: str = "") -> list[Row]:
+    """Each project slider (those whose name contains a word of `only`, when given) against the floor's metric slider
+    and its chart slider, rounds alternating."""
     floors = {kind: open_slider(browser, urls["floor"], kind, None) for kind in ("evaluate", "chart")}
     checkouts = [name for name in urls if name != "floor"]
+    words = [word.lower() for word in only.split(",") if word]
     rows = []
     for name, (path, label, tab) in PROJECT_SLIDERS.items():
+        if words and not any(word in name.lower() for word in words):
+            continue
         sliders = {app: open_slider(browser, urls[app], path, label, tab) for app in checkouts}
         timings: dict[str, list[Timing]] = {app: [] for app in ("floor", "chart", *checkouts)}
         for _ in range(rounds):
