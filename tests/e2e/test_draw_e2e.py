@@ -61,7 +61,8 @@ def test_bending_a_test_beat_with_the_keyboard_and_saving_it(page) -> None:
     for _ in range(20):  # +5 in steps of 0.25, no mouse needed
         page.keyboard.press("ArrowRight")
     expect(verdict).to_have_text("Anomaly", timeout=20_000)
-    click_settled(page, "draw_save_bent")
+    click_settled(page, "draw_save_bent")  # the button lies outside the bend tab's fragment: the gallery tab follows
+    expect(page.get_by_test_id("stToast")).to_contain_text("Saved “1. Normal test beat #1 (bent)” to the gallery.")
     page.get_by_role("tab", name="Gallery").click()
     expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("Nothing saved yet")).to_have_count(0)
