@@ -1,12 +1,13 @@
 """Every interaction against the floor: the project and a minimal Streamlit app, interleaved in one real chromium.
 
 Run from the repository root: `.venv/bin/python benchmarks/bench_latency.py` (about 10 minutes). `--only sliders,switch`
-picks sections (cold, sliders, draw, switch, train, memory); `--rounds 2 --presses 4 --runs 1` is a quick look;
-`--before DIR` also measures another checkout of the project (e.g. `git archive <commit> | tar -x -C DIR`) in the
-same rounds, so a change is measured before and after under the same load.
+picks sections (cold, sliders, draw, switch, train, memory) and `--sliders home,draw` some of the sliders;
+`--rounds 2 --presses 4 --runs 1` is a quick look; `--before DIR` also measures another checkout of the project
+(e.g. `git archive <commit> | tar -x -C DIR`) in the same rounds, so a change is measured before and after under the same load.
 The floor (`benchmarks/floor_app`) is the smallest Streamlit app with the same kinds of update: one slider → one
-metric, one slider → one plotly chart. Rounds alternate floor and project, and every row prints medians, p90 and
-the ratio to the floor measured in the same run (these machines are shared: an absolute time alone means little).
+metric, one slider → one plotly chart (or two, `chart?charts=2`). Rounds alternate floor and project, and every row
+prints medians, p90 and the ratio to the floor measured in the same run (these machines are shared: an absolute
+time alone means little).
 Targets (issue 18, 2 cores): slider → cards median ≤ 1.3× and p90 ≤ 1.5× the floor; → charts redrawn and the rerun
 finished median ≤ 2× (Home, Evaluate, Draw threshold and bend sliders); Draw mouse-up → verdict ≤ 2× the floor's slider
 round trip; page switch ≤ 0.5 s median; cold start → Home interactive ≤ 3 s; Train click → trained page idle ≤ pure
@@ -67,7 +68,7 @@ def interactive_rows(
             wait_healthy(url, process)
             urls[app.name] = url
         if "sliders" in sections:
-            emit(slider_rows(browser, urls, args.rounds, args.presses))
+            emit(slider_rows(browser, urls, args.rounds, args.presses, args.sliders))
         if "draw" in sections:
             emit([stroke_row(browser, urls, 4 * args.runs)])
         if "switch" in sections:
@@ -109,6 +110,7 @@ def main() -> None:
     parser.add_argument("--only", default="cold,sliders,draw,switch,train,memory", help="sections, comma-separated")
     parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per slider (default 4)")
     parser.add_argument("--presses", type=int, default=8, help="key presses per round (default 8)")
+    parser.add_argument("--sliders", default="", help="only the sliders whose name has one of these words (home,draw)")
     parser.add_argument("--runs", type=int, default=3, help="cold starts per app; strokes: 4×, Train clicks: 2× this")
     parser.add_argument("--before", type=Path, help="another checkout of the project, measured in the same rounds")
     parser.add_argument("--project", type=Path, default=ROOT, help="the checkout to measure (default: this one)")

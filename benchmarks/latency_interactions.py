@@ -75,16 +75,21 @@ def open_slider(browser: Any, url: str, path: str, label: str | None, tab: str |
     return Slider(page, sliders.first)
 
 
-def slider_rows(browser: Any, urls: dict[str, str], rounds: int, presses: int) -> list[Row]:
-    """Each project slider against the floor's metric slider and its chart slider, rounds alternating."""
-    floors = {kind: open_slider(browser, urls["floor"], kind, None) for kind in ("evaluate", "chart")}
+def slider_rows(browser: Any, urls: dict[str, str], rounds: int, presses: int, only: str = "") -> list[Row]:
+    """Each project slider (those whose name contains a word of `only`, when given) against the floor's metric slider
+    and its chart slider, rounds alternating."""
+    floors = {kind: open_slider(browser, urls["floor"], kind, None) for kind in ("evaluate", "chart", "chart?charts=2")}
     checkouts = [name for name in urls if name != "floor"]
+    words = [word.lower() for word in only.split(",") if word]
     rows = []
     for name, (path, label, tab) in PROJECT_SLIDERS.items():
+        if words and not any(word in name.lower() for word in words):
+            continue
         sliders = {app: open_slider(browser, urls[app], path, label, tab) for app in checkouts}
-        timings: dict[str, list[Timing]] = {app: [] for app in ("floor", "chart", *checkouts)}
+        timings: dict[str, list[Timing]] = {app: [] for app in ("floor", "chart", "charts", *checkouts)}
+        floor_sliders = (("floor", floors["evaluate"]), ("chart", floors["chart"]), ("charts", floors["chart?charts=2"]))
         for _ in range(rounds):
-            for kind, slider in (("floor", floors["evaluate"]), ("chart", floors["chart"]), *sliders.items()):
+            for kind, slider in (*floor_sliders, *sliders.items()):
                 timings[kind] += [slider.press(presses) for _ in range(presses)]
         for slider in sliders.values():
             slider.page.context.close()
@@ -106,6 +111,8 @@ def _slider_table(name: str, timings: dict[str, list[Timing]], checkouts: list[s
             "median ≤ 2×"),
         Row("    → the same, against the one-chart floor", {"floor": dones("chart"), **{a: dones(a) for a in checkouts}},
             "(the floor of a chart update)"),
+        Row("    → the same, against the two-chart floor", {"floor": dones("charts"), **{a: dones(a) for a in checkouts}},
+            "(the floor of a two-chart update, as a bend)"),
     ]  # fmt: skip
 
 

@@ -11,9 +11,10 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from anomaly_core import CanvasFrame, read_signals_csv
+from anomaly_core import BeatEdits, CanvasFrame, apply_edits, read_signals_csv
 from ui.chosen_threshold import CHOICE_KEY, ThresholdChoice
 from ui.current_model import default_model
+from ui.draw import gallery
 from ui.draw.canvas import CANVAS_HEIGHT, CANVAS_WIDTH, grid_image
 from ui.draw.canvas_hooks import WIDTH_KEY
 from ui.draw.gallery import signals_csv
@@ -196,6 +197,36 @@ def test_gallery_keeps_saved_beats_and_its_csv_reads_back(at: AppTest, ready) ->
     np.testing.assert_allclose(table["score"], score_signals(ready, back.signals), rtol=1e-3)
     at.button(key="draw_gallery_clear").click().run()
     assert at.session_state["draw_gallery"] == []
+
+
+def test_saving_keeps_the_bent_beat_on_screen_and_says_so(at: AppTest, ready) -> None:
+    at.slider(key="draw_bend_spike_height").set_value(3.0).run()
+    at.slider(key="draw_bend_scale").set_value(1.5).run()
+    shown = float(_metrics(at, "draw_bent")["Anomaly score"])
+    at.button(key="draw_save_bent").click().run()  # the button lies outside the bend tab's fragment
+    assert "Saved “1. Normal test beat #1 (bent)” to the gallery." in [toast.value for toast in at.toast]
+    (saved,) = at.session_state["draw_gallery"]
+    beat = ready.scaler.inverse(ready.split.x_test[np.flatnonzero(ready.split.classes_test == 1)[0]])
+    edits = BeatEdits(spike_at=70, spike_height=3.0, scale=1.5)
+    np.testing.assert_allclose(saved.values, apply_edits(beat, edits), atol=1e-5)
+    assert float(at.dataframe[0].value["score"][0]) == pytest.approx(shown, rel=1e-4)
+
+
+def test_a_threshold_move_rescores_no_saved_beat(at: AppTest, ready, monkeypatch: pytest.MonkeyPatch) -> None:
+    at.button(key="draw_save_bent").click().run()
+    at.slider(key="draw_bend_spike_height").set_value(5.0).run()
+    at.button(key="draw_save_bent").click().run()
+    calls = []
+    monkeypatch.setattr(gallery, "score_signals", lambda *args: calls.append(args) or score_signals(*args))
+    scores = at.dataframe[0].value["score"]
+    between = float(np.mean(scores))
+    at.slider(key="draw_threshold_slider").set_value(between).run()
+    assert list(at.dataframe[0].value["verdict"]) == ["Normal", "Anomaly"]
+    at.slider(key="draw_threshold_slider").set_value(0.0).run()
+    assert list(at.dataframe[0].value["verdict"]) == ["Anomaly", "Anomaly"]
+    assert calls == []  # the scores were kept from the saves
+    at.button(key="draw_save_bent").click().run()  # another beat: scored again
+    assert len(calls) == 1 and len(at.dataframe[0].value) == 3
 
 
 def test_bulk_csv_with_labels_is_scored_row_by_row(at: AppTest, ready) -> None:

@@ -23,9 +23,9 @@ def run_page(page: StreamlitPage) -> None:
     guard_model(page.run, page.title)
 
 
-def guard_model(render: Callable[[], None], where: str) -> None:
+def guard_model(render: Callable[[], None], where: str, *, key: str = BACK_KEY) -> None:
     """`render()`, with the same message and way back; a fragment's body needs its own guard (Streamlit shows a
-    fragment's exception itself before the page's guard could)."""
+    fragment's exception itself before the page's guard could), and a fragment nested in a guarded one its own `key`."""
     try:
         render()
     except Exception as error:  # Streamlit's rerun and stop derive from BaseException and pass through
@@ -37,7 +37,7 @@ def guard_model(render: Callable[[], None], where: str) -> None:
             f"This page could not use the current model, {current.name} ({type(error).__name__}: {str(error)[:160]}). "
             "Go back to the ready model, or choose another model; the other pages keep working."
         )
-        st.button("Back to the ready model", key=BACK_KEY, on_click=_back_to_ready_model)
+        st.button("Back to the ready model", key=key, on_click=_back_to_ready_model)
 
 
 def _back_to_ready_model() -> None:

@@ -1,5 +1,5 @@
-"""Draw page in a real browser: a stroke on the canvas gets a verdict (the very first one too), Clear and Ctrl+Z
-empty it, a bent test beat is scored and saved, and a digit drawn on the digits' pad is scored."""
+"""Draw page in a real browser: a stroke on the canvas gets a verdict (the very first one too) and is sent once as it
+ends, Clear and Ctrl+Z empty it, a bent test beat is scored and saved, and a digit drawn on the digits' pad is scored."""
 
 import re
 
@@ -61,10 +61,50 @@ def test_bending_a_test_beat_with_the_keyboard_and_saving_it(page) -> None:
     for _ in range(20):  # +5 in steps of 0.25, no mouse needed
         page.keyboard.press("ArrowRight")
     expect(verdict).to_have_text("Anomaly", timeout=20_000)
-    click_settled(page, "draw_save_bent")
+    click_settled(page, "draw_save_bent")  # the button lies outside the bend tab's fragment: the gallery tab follows
+    expect(page.get_by_test_id("stToast")).to_contain_text("Saved “1. Normal test beat #1 (bent)” to the gallery.")
     page.get_by_role("tab", name="Gallery").click()
     expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("Nothing saved yet")).to_have_count(0)
+    assert_healthy(page)
+
+
+COUNT_SENDS = """(() => {  // counts what the page sends the server: each rerun request is one message
+  const Native = window.WebSocket;
+  window.__sent = 0;
+  window.WebSocket = class extends Native { send(data) { window.__sent += 1; return super.send(data); } };
+})()"""
+
+
+def test_a_stroke_is_sent_once_as_it_ends(page) -> None:
+    page.add_init_script(COUNT_SENDS)
+    _open_draw_page(page)
+    canvas = page.locator(".st-key-draw_canvas_fitted canvas.upper-canvas").first
+    wait_for_app(page)
+    page.evaluate("() => { window.__sent = 0; }")
+    _draw_beat(page, canvas.bounding_box())
+    verdict = page.locator(".st-key-draw_drawn_result [data-testid='stMetricValue']").first
+    expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"), timeout=20_000)
+    page.wait_for_timeout(600)  # past the canvas's own 200 ms send, which pressing Send at the stroke's end cancels
+    wait_for_app(page)
+    assert page.evaluate("() => window.__sent") == 1  # one rerun for one stroke, not a second for the same drawing
+    assert_healthy(page)
+
+
+NO_DELAYED_SEND = """(() => {  // the canvas's own send, 200 ms after a stroke, never comes
+  const native = window.setTimeout;
+  window.setTimeout = (callback, delay, ...args) => delay === 200 ? 0 : native(callback, delay, ...args);
+})()"""
+
+
+def test_a_stroke_reaches_the_app_as_it_ends_without_the_canvas_delayed_send(page) -> None:
+    page.add_init_script(NO_DELAYED_SEND)
+    _open_draw_page(page)
+    canvas = page.locator(".st-key-draw_canvas_fitted canvas.upper-canvas").first
+    wait_for_app(page)
+    _draw_beat(page, canvas.bounding_box())
+    verdict = page.locator(".st-key-draw_drawn_result [data-testid='stMetricValue']").first
+    expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"), timeout=20_000)
     assert_healthy(page)
 
 

@@ -1,5 +1,6 @@
-"""A tiny in-page script beside the canvas: it reports the column's width (the canvas is sized from it) and makes
-Ctrl+Z / Cmd+Z press the canvas toolbar's own Undo button (the canvas has undo, but no keyboard shortcut for it)."""
+"""A tiny in-page script beside the canvas: it reports the column's width (the canvas is sized from it), makes
+Ctrl+Z / Cmd+Z press the canvas toolbar's own Undo button (the canvas has undo, but no keyboard shortcut for it), and
+presses its Send button as a stroke ends (the canvas itself sends a drawing 200 ms after the last stroke)."""
 
 from __future__ import annotations
 
@@ -26,18 +27,37 @@ export default function(component) {
     const first = requestAnimationFrame(send);  // the first width at once: the page shows no canvas until it knows it
     const observer = new ResizeObserver(report);
     observer.observe(column);
+    const toolbarButton = (label) => {  // the canvas toolbar's button named `label`, in the page or a shadow root
+        for (const root of [document, ...[...document.querySelectorAll('*')].map((e) => e.shadowRoot).filter(Boolean)]) {
+            const button = root.querySelector(`.dc-root button[aria-label="${label}"]`);
+            if (button) return button;
+        }
+        return null;
+    };
     const undo = (event) => {
         if (!(event.ctrlKey || event.metaKey) || event.shiftKey || event.key.toLowerCase() !== 'z') return;
         const target = event.target;
         if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return;
-        for (const root of [document, ...[...document.querySelectorAll('*')].map((e) => e.shadowRoot).filter(Boolean)]) {
-            const button = root.querySelector('.dc-root button[aria-label="Undo"]');
-            if (button) { event.preventDefault(); if (!button.disabled) button.click(); return; }
-        }
+        const button = toolbarButton('Undo');
+        if (button) { event.preventDefault(); if (!button.disabled) button.click(); }
     };
     document.addEventListener('keydown', undo);
+    let stroking = false;  // a stroke that began on the canvas: at its end, send it now (the canvas waits 200 ms)
+    const down = (event) => { stroking = event.composedPath().some((e) => e.classList && e.classList.contains('upper-canvas')); };
+    const up = () => {
+        if (!stroking) return;
+        stroking = false;
+        setTimeout(() => {  // after the canvas has kept the stroke
+            const button = toolbarButton('Update the app with this drawing');
+            if (button && !button.disabled) button.click();
+        }, 0);
+    };
+    document.addEventListener('pointerdown', down, true);
+    for (const type of ['mouseup', 'touchend']) document.addEventListener(type, up, true);
     return () => {
         cancelAnimationFrame(first); clearTimeout(timer); observer.disconnect(); document.removeEventListener('keydown', undo);
+        document.removeEventListener('pointerdown', down, true);
+        for (const type of ['mouseup', 'touchend']) document.removeEventListener(type, up, true);
     };
 }
 """

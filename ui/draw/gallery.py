@@ -17,6 +17,7 @@ from ui.fast_chart import show_chart
 from ui.figures import signals_figure
 
 GALLERY_KEY = "draw_gallery"
+SCORES_KEY = "draw_gallery_scores"  # (model, saved beats' bytes, scores): a threshold move rescores nothing
 MAX_GALLERY = 30
 BULK_FILE_KEY = "draw_bulk_file"
 BULK_PARSED_KEY = "draw_bulk_parsed"
@@ -56,6 +57,16 @@ def signals_csv(signals: np.ndarray) -> bytes:
     return frame.to_csv(index=False, float_format="%.5f").encode()
 
 
+def gallery_scores(current: ActiveModel, signals: np.ndarray) -> np.ndarray:
+    """Scores (n,) of the saved beats (n, length), computed again only for another model or other beats."""
+    key = signals.tobytes()
+    cached = st.session_state.get(SCORES_KEY)
+    if cached is None or cached[0] is not current or cached[1] != key:
+        cached = (current, key, score_signals(current, signals))
+        st.session_state[SCORES_KEY] = cached
+    return cached[2]
+
+
 def render_gallery(current: ActiveModel, threshold: float) -> None:
     """The saved beats scored by the current model, on one chart, downloadable as CSV."""
     beats = gallery()
@@ -63,7 +74,7 @@ def render_gallery(current: ActiveModel, threshold: float) -> None:
         st.info("Nothing saved yet: draw or bend a beat, then press **Save to gallery**.")
         return
     signals = np.stack([beat.values for beat in beats])
-    scores = score_signals(current, signals)
+    scores = gallery_scores(current, signals)
     table = pd.DataFrame({"beat": [b.name for b in beats], "score": scores, "verdict": [verdict(s, threshold) for s in scores]})
     st.dataframe(table, hide_index=True, key="draw_gallery_table")
     show_chart(signals_figure(list(signals), [b.name for b in beats]), key="draw_gallery_chart")
@@ -87,9 +98,7 @@ def _parsed_upload(uploaded: UploadedFile, length: int, classes: tuple[int, ...]
     return parsed
 
 
-def bulk_results(
-    table: SignalTable, scores: np.ndarray, threshold: float, names: dict[int, str] | None = None
-) -> pd.DataFrame:
+def bulk_results(table: SignalTable, scores: np.ndarray, threshold: float, names: dict[int, str] | None = None) -> pd.DataFrame:
     """One row per beat: its number, score, verdict and, when the file had labels, its class."""
     results = pd.DataFrame({"beat": np.arange(1, len(scores) + 1), "score": scores})
     results["verdict"] = [verdict(score, threshold) for score in scores]

@@ -10,8 +10,11 @@ from anomaly_core.drawing import MIN_COVERAGE
 from ui.current_model import ActiveModel
 from ui.draw.canvas import canvas_frame, choose_test_beat, render_bend_controls, render_canvas
 from ui.draw.canvas_hooks import column_width
-from ui.draw.gallery import render_save_button
+from ui.draw.gallery import render_save_button, save_to_gallery
 from ui.draw.scoring import BeatScore, render_explanation, render_headline, render_verdict, scored_beat
+from ui.model_guard import guard_model
+
+BENT_KEY = "draw_bent_shown"  # (name, values) of the bent beat on screen: what its save button keeps
 
 
 def render_draw_tab(current: ActiveModel, threshold: float) -> None:
@@ -71,11 +74,29 @@ def frame_length(drawn: DrawnSignal) -> int:
 
 
 def render_bend_tab(current: ActiveModel, threshold: float) -> None:
-    """A chosen test beat, bent by the sliders and scored live: no mouse needed."""
+    """The bent beat scored live (a bend reruns only that), then its save button: a save reruns the whole panel, the
+    gallery tab with it, so the "Saved … to the gallery." toast shows beside the new row."""
+    render_bent_beat(current, threshold)
+    st.button("Save to gallery", key="draw_save_bent", on_click=save_shown_bent, icon=":material/bookmark_add:")
+
+
+@st.fragment
+def render_bent_beat(current: ActiveModel, threshold: float) -> None:
+    """A chosen test beat, bent by the sliders and scored live; a bend reruns only this."""
+    guard_model(lambda: _render_bent_beat(current, threshold), "the bend tab", key="back_to_ready_model_bend")
+
+
+def _render_bent_beat(current: ActiveModel, threshold: float) -> None:
+    """A chosen test beat, bent by the sliders and scored live: no mouse needed; kept for its save button."""
     beat, name = choose_test_beat(current, "draw_bend_beat")
     assert beat is not None  # only the guide choice may be "none"
     edits = render_bend_controls(current.config.input_length)
     bent = apply_edits(beat, edits)
-    changed = edits != BeatEdits()
+    st.session_state[BENT_KEY] = (f"{name}{' (bent)' if edits != BeatEdits() else ''}", bent)
     render_verdict(current, bent, threshold, key="draw_bent")
-    render_save_button(f"{name}{' (bent)' if changed else ''}", bent, key="draw_save_bent")
+
+
+def save_shown_bent() -> None:
+    """Callback: save the bent beat on screen (its name and values as the bend tab last drew them) to the gallery."""
+    name, bent = st.session_state[BENT_KEY]
+    save_to_gallery(name, bent)

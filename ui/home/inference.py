@@ -131,14 +131,14 @@ def _beat_view(model: ActiveModel, index: int, threshold: float) -> None:
     beat_class = int(model.split.classes_test[index])
     score = float(model.test_scores[index])
     called = verdict(score, threshold)
-    chart, numbers = st.columns([3, 1])
-    show_chart(_beat_figure(model, index), key="home_beat_chart", width="stretch", target=chart)
+    chart, numbers = st.columns([3, 1])  # the numbers are sent first: a threshold move changes them, not the chart
     numbers.metric(
         "Reconstruction error (score)", f"{score:.5f}", f"{score - threshold:+.5f} vs threshold", delta_color="inverse"
     )
     numbers.metric("Verdict", called)
     numbers.metric("True class", f"{beat_class} · {CLASS_NAMES[beat_class]}")
     (numbers.success if outcome(beat_class, called).startswith("Correct") else numbers.error)(outcome(beat_class, called))
+    show_chart(_beat_figure(model, index), key="home_beat_chart", width="stretch", target=chart)
     details = st.expander("Where does the error come from?", key=DETAILS_KEY, on_change="rerun")  # drawn only when open
     if details.open:
         with details:
@@ -152,10 +152,16 @@ def _beat_view(model: ActiveModel, index: int, threshold: float) -> None:
 
 @st.fragment
 def render_inference(model: ActiveModel) -> None:
-    """Pick a test beat, move the threshold, see the verdict and the whole test set's summary."""
+    """Pick a test beat, move the threshold, see the verdict and the whole test set's summary; a new pick reruns this."""
     _init_state(model)
     st.subheader("Try it: is this heartbeat normal?")
     _beat_picker(model)
+    render_beat_at_threshold(model)
+
+
+@st.fragment
+def render_beat_at_threshold(model: ActiveModel) -> None:
+    """The threshold, the beat's verdict and the test set's summary; a threshold move reruns only this."""
     render_log_toggle(THRESHOLD_PREFIX)
     label = "Threshold: beats with an error at or above it are called anomalies"
     threshold = render_threshold_slider(model, THRESHOLD_PREFIX, label)
