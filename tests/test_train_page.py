@@ -291,21 +291,20 @@ def progress_text(at: AppTest) -> str:
     return " ".join(str(p.proto.text) for p in at.get("progress"))
 
 
-def test_queued_runs_show_their_place_and_start_by_themselves() -> None:
-    """Both workers busy: the next run says so, the one behind it counts the runs ahead; both train once the
-    workers are free."""
-    blockers = [open_train_page(w_epochs=2000, w_latent=2) for _ in range(2)]  # the test server has 2 workers
-    for at in blockers:
-        click(at, "train_button")
-    for at in blockers:
-        wait_training(at)
+def test_queued_runs_show_their_place_and_start_by_themselves(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The one worker busy: the next run says so, the one behind it counts the runs ahead; both train once the
+    worker is free. (A store and pool of its own: other tests' servers share the default store's queue.)"""
+    monkeypatch.setenv("ANOMALY_LAB_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ANOMALY_LAB_WORKERS", "1")
+    blocker = open_train_page(w_epochs=2000, w_latent=2)
+    click(blocker, "train_button")
+    wait_training(blocker)
     first, second = open_train_page(w_epochs=2), open_train_page(w_epochs=2)
     click(first, "train_button")
     click(second, "train_button")
     assert "Queued: next in line" in progress_text(first.run())
     assert "Queued: 1 run ahead of you" in progress_text(second.run())
-    for at in blockers:
-        click(at, "stop_button")
+    click(blocker, "stop_button")
     for at in (first, second):
         wait_settled(at)
         assert stored_run(at).status == "finished" and at.session_state[ACTIVE_MODEL_KEY].epochs == 2
