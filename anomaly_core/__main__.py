@@ -142,11 +142,8 @@ def _for_dataset(
 
 
 def _batch_that_fits(train_cfg: TrainConfig, rows: int) -> TrainConfig:
-    """The default batch, when larger than the training rows, shrinks to fit (said on stderr); a batch the config
-    chose is kept (the trainer refuses one that does not fit, saying what to change)."""
-    if train_cfg.batch_size != TrainConfig().batch_size:
-        return train_cfg
-    fitted = fit_batch_to_rows(train_cfg, rows)
+    """The default batch, when larger than the training rows, shrinks to fit (said on stderr)."""
+    fitted = fit_batch_to_rows(train_cfg, rows, only_default=True)
     if fitted != train_cfg:
         print(f"batch_size {train_cfg.batch_size} → {fitted.batch_size}: the data has {rows} training rows", file=sys.stderr)
     return fitted

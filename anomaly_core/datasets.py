@@ -206,9 +206,10 @@ def fit_model_to_length(cfg: ModelConfig, length: int) -> ModelConfig:
     return dataclasses.replace(cfg, input_length=length, lstm_chunk=chunk, score_smoothing=smoothing)
 
 
-def fit_batch_to_rows(cfg: TrainConfig, rows: int) -> TrainConfig:
+def fit_batch_to_rows(cfg: TrainConfig, rows: int, *, only_default: bool = False) -> TrainConfig:
     """The training settings with a batch larger than the training rows shrunk to the largest power of two that
-    fits (ECG200 trains on 96 beats, fewer than the default batch of 128)."""
-    if cfg.batch_size <= rows:
+    fits (ECG200 trains on 96 beats, fewer than the default batch of 128); `only_default`: a batch other than the
+    default is kept (a command line's config chose it: the trainer refuses it, saying what to change)."""
+    if cfg.batch_size <= rows or (only_default and cfg.batch_size != TrainConfig().batch_size):
         return cfg
     return dataclasses.replace(cfg, batch_size=2 ** int(math.log2(max(rows, 1))))

@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..config import BEAT_LENGTH, DATASETS, TrainConfig
+from ..config import BEAT_LENGTH, DATASETS
 from ..cost import RunSizes
 from ..datasets import dataset_split, describe_dataset, fit_batch_to_rows, fit_model_to_length
 from ..output_paths import check_output_file, write_text_creating_folders
@@ -65,9 +65,7 @@ def on_dataset(base: RunSpec, name: str | None) -> RunSpec:
     length = describe_dataset(data).input_length
     if base.model.input_length not in (length, BEAT_LENGTH):
         raise ValueError(f"model.input_length: the rows of {data.dataset} have {length} values; set it to that or leave it out")
-    train = base.train  # the default batch shrinks to a small dataset (ECG200's 96 beats: 64); a chosen one stays
-    if train.batch_size == TrainConfig().batch_size:
-        train = fit_batch_to_rows(train, len(dataset_split(data).x_train))
+    train = fit_batch_to_rows(base.train, len(dataset_split(data).x_train), only_default=True)  # ECG200's 96 beats: 64
     return dataclasses.replace(base, model=fit_model_to_length(base.model, length), train=train, data=data)
 
 
