@@ -47,8 +47,9 @@ def test_stop_mid_run_keeps_the_model_trained_so_far(page) -> None:
     wait_for_app(page)
     epoch = int(re.search(r"stopped at epoch (\d+)", stopped.inner_text()).group(1))
     assert 1 <= epoch < 2000
-    expect(page.get_by_test_id("stSidebar").get_by_text(f"{epoch} epochs · test AUC")).to_be_visible()
-    expect(page.get_by_test_id("stMetricLabel").filter(has_text="Test AUC")).to_be_visible()
+    sidebar_card = page.get_by_test_id("stSidebar").get_by_text(f"{epoch} epochs · test AUC")
+    expect(sidebar_card).to_be_visible(timeout=20_000)  # the rerun after the stop, on a loaded machine
+    expect(page.get_by_test_id("stMetricLabel").filter(has_text="Test AUC")).to_be_visible(timeout=20_000)
     assert _button(page, "continue_button").is_enabled()
     assert_healthy(page)
     screenshot(page, "train-stopped")
