@@ -20,7 +20,10 @@ from tests.test_csv_dataset import BAD_CSV, ecg_as_csv
 from tests.test_sweep_page import set_builder, sweep_runs, wait_settled
 from tests.test_train_page import chart_keys, open_app, train
 from ui.current_model import ACTIVE_MODEL_KEY
+from ui.data.charts import class_count_figure
 from ui.data.picker import DIGIT_KEY, PICK_KEY, UPLOAD_KEY
+from ui.dataset_figures import class_color
+from ui.figures import ANOMALY_COLOR, NORMAL_COLOR
 from ui.runs import FOLLOWED_RUN_KEY, TOKEN_KEY
 from ui.settings import SETTINGS_KEY, LabSettings
 from ui.sharing.codec import SharedState, decode_params, encode_params
@@ -223,3 +226,11 @@ def test_the_sweep_page_sweeps_the_chosen_dataset(dataset: str, ecg) -> None:
     assert {run.spec.data.dataset for run in runs} == {dataset}
     assert {run.spec.model.input_length for run in runs} == {length}
     assert all(0.7 < run.metrics["auc"] <= 1 for run in runs)
+
+
+def test_the_class_count_bars_take_the_classes_colours_on_every_dataset() -> None:
+    """ECG200's labels sort -1 before 1: the normal class (1) still gets the normal colour, as in the browser."""
+    counts = {-1: 67, 1: 133}
+    colors = {c: class_color(c, list(counts), (1,)) for c in counts}
+    bars = class_count_figure(counts, colors=colors)["data"][0]
+    assert bars["marker"]["color"] == [ANOMALY_COLOR, NORMAL_COLOR]

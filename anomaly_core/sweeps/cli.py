@@ -17,6 +17,7 @@ from ..output_paths import check_output_file, write_text_creating_folders
 from ..runs.pool import WorkerPool
 from ..runs.records import RunSpec
 from ..runs.settings import RunSettings
+from ..runs.split_cache import SplitCache
 from ..runs.store import RunStore, open_store
 from .plan import MAX_SEEDS, SweepPlan
 from .results import SweepRow, progress, sweep_rows, table, table_csv
@@ -103,7 +104,8 @@ def _print_table(plan: SweepPlan, rows: list[SweepRow]) -> None:
 def run_sweep(args: argparse.Namespace, base: RunSpec) -> int:
     """Train the sweep in a throwaway run store with its own workers (or the configured Ray cluster)."""
     plan = plan_from_args(args, base)
-    check_costs(plan, lambda cfg: RunSizes.of(dataset_split(cfg)))  # the Train page's cost limits, for every run
+    splits = SplitCache()  # each data config split once (a sweep's runs mostly share one)
+    check_costs(plan, lambda cfg: RunSizes.of(splits.split(cfg, lambda: None)))  # the Train page's cost limits
     if args.out:
         check_output_file(args.out, "--out")  # before training: a bad path never loses a finished sweep
     with tempfile.TemporaryDirectory(prefix="anomaly-lab-sweep-") as folder:

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from anomaly_core import SHORT_CLASS_NAMES as SHORT_NAMES
-from ui.dataset_figures import PALETTE
 from ui.figures import ANOMALY_COLOR, NORMAL_COLOR, RECON_COLOR, FigureSpec, house_layout, make_figure
 
 CLASS_COLORS = {1: NORMAL_COLOR, 2: ANOMALY_COLOR, 3: "#8e44ad", 4: "#f4a261", 5: "#6c757d"}
@@ -25,19 +24,19 @@ def class_label(label: int, names: Mapping[int, str] = SHORT_NAMES) -> str:
     return f"{label} · {names.get(label, 'class')}"
 
 
-def _count_color(label: int, place: int, names: Mapping[int, str]) -> str:
-    """ECG5000's own class colours; another dataset's classes take the palette in order."""
-    return CLASS_COLORS.get(label, RECON_COLOR) if names is SHORT_NAMES else PALETTE[place % len(PALETTE)]
-
-
 def class_count_figure(
-    counts: Mapping[int, int], *, names: Mapping[int, str] = SHORT_NAMES, row_name: str = "beat", title: str = "ECG5000"
+    counts: Mapping[int, int],
+    *,
+    names: Mapping[int, str] = SHORT_NAMES,
+    colors: Mapping[int, str] = CLASS_COLORS,
+    row_name: str = "beat",
+    title: str = "ECG5000",
 ) -> FigureSpec:
     """One bar per class with its number of rows written on it."""
     labels = [class_label(label, names) for label in counts]
-    colors = [_count_color(label, i, names) for i, label in enumerate(counts)]
+    bar_colors = [colors.get(label, RECON_COLOR) for label in counts]
     text = [f"{count:,}" for count in counts.values()]
-    bars = dict(type="bar", x=labels, y=list(counts.values()), text=text, textposition="outside", marker=dict(color=colors))
+    bars = dict(type="bar", x=labels, y=list(counts.values()), text=text, textposition="outside", marker=dict(color=bar_colors))
     heading = f"{row_name.capitalize()}s per class in {title}"
     layout = house_layout(heading, "class", f"{row_name}s", yaxis=dict(range=[0, max(counts.values()) * 1.3]))
     return make_figure([bars], layout)

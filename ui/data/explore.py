@@ -58,7 +58,10 @@ def render_overview(data: EcgData, dataset: Dataset) -> None:
         _describe_ecg5000(data)
     st.dataframe(class_table(data.classes, dataset), hide_index=True, width="content")
     counts = {int(label): int(count) for label, count in zip(*np.unique(data.classes, return_counts=True))}
-    figure = class_count_figure(counts, names=dataset.short_names, row_name=dataset.row_name, title=dataset.title)
+    colors = {c: class_color(c, list(counts), dataset.normal_classes) for c in counts}  # as the browser and the bands
+    figure = class_count_figure(
+        counts, names=dataset.short_names, colors=colors, row_name=dataset.row_name, title=dataset.title
+    )
     show_chart(figure, key="data_class_counts", width="stretch")
 
 
