@@ -11,6 +11,7 @@ from anomaly_core import anomaly_scores, nearest_beat, per_step_errors, reconstr
 from ui.current_model import ActiveModel
 from ui.fast_chart import show_chart
 from ui.figures import drawn_beat_figure, histogram_bars, histogram_with_score
+from ui.paint_first import paint_first
 from ui.threshold_control import render_log_toggle, render_threshold_slider
 
 THRESHOLD_PREFIX = "draw"
@@ -89,6 +90,7 @@ def render_verdict(current: ActiveModel, signal: np.ndarray, threshold: float, k
     """Verdict, score and threshold as metrics (in container `{key}_result`), then the explanation and the charts."""
     result = scored_beat(current, signal)
     render_headline(result, threshold, key)
+    paint_first()
     render_explanation(current, result, threshold, key)
     return result
 

@@ -13,6 +13,7 @@ from ui.draw.canvas_hooks import column_width
 from ui.draw.gallery import render_save_button, save_to_gallery
 from ui.draw.scoring import BeatScore, render_explanation, render_headline, render_verdict, scored_beat
 from ui.model_guard import guard_model
+from ui.paint_first import paint_first
 
 BENT_KEY = "draw_bent_shown"  # (name, values) of the bent beat on screen: what its save button keeps
 
@@ -32,6 +33,7 @@ def render_draw_tab(current: ActiveModel, threshold: float) -> None:
     with verdict_slot:
         result = _render_drawn_verdict(current, drawn, threshold)
     if result is not None:
+        paint_first()
         render_explanation(current, result, threshold, key="draw_drawn")
         render_save_button("drawing", result.signal, key="draw_save_drawn")
 

@@ -2,7 +2,8 @@
 
 The strategy buttons live in one `st.fragment` and everything that depends on the threshold in a fragment nested
 in it: a button click reruns both (the slider jumps), a slider move reruns only the inner one, which reads the
-precomputed `Evaluation` (no model call, no sort) and sends the metric cards before the charts and tables.
+precomputed `Evaluation` (no model call, no sort) and sends the metric cards, lets the browser paint them
+(`ui.paint_first`), then the charts and tables.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ui.evaluate.controls import render_strategy_buttons, render_threshold_slide
 from ui.evaluate.dataset_views import render_series_view
 from ui.evaluate.evaluation import OUTCOMES, Evaluation, per_class_recall, sample_table
 from ui.fast_chart import show_chart
+from ui.paint_first import paint_first
 from ui.screen_fit import wrapping_columns
 from ui.threshold_control import log_scale
 
@@ -159,6 +161,7 @@ def render_threshold_view(evaluation: Evaluation) -> None:
     )
     _explain_extremes(confusion)
     render_metric_cards(confusion, evaluation.best, evaluation.best_threshold)
+    paint_first()
     render_charts(evaluation, threshold, confusion, log=log_scale())
     render_class_recall(evaluation, threshold)
     render_series_view(evaluation, threshold)  # the long signal only: the whole series and its error over time
