@@ -1,10 +1,10 @@
 """The Train page's chart area: loss, bottleneck, error histogram and ROC of a stored run, live or finished.
 
-While a run trains (or is the next to start), a fragment polls the store about four times a second for the progress
-bar and another redraws the charts once a second (four plotly charts redrawn four times a second kept a loaded
-browser busy); the settings column above them does not rerender. Epochs are fetched incrementally and kept for the
-replay. While a run waits behind others, a lighter fragment polls once a second: a class of 30 waiting learners must
-not take the workers' CPU.
+While a run trains (or is the next to start), one fragment polls the store about four times a second for the
+progress bar (no full rerun as the run starts) and another redraws the charts once a second (four plotly charts
+redrawn four times a second kept a loaded browser busy); the settings column above them does not rerender. Epochs
+are fetched incrementally and kept for the replay. While a run waits behind others, a lighter fragment polls once a
+second: a class of 30 waiting learners must not take the workers' CPU.
 """
 
 from __future__ import annotations
@@ -123,11 +123,9 @@ def _progress(charts: RunCharts) -> None:
 
 
 def render_active(run: RunRecord) -> None:
-    """A queued run's place in the queue, or a training run's live charts."""
+    """A queued run's place in the queue, or the progress and live charts of the run next in line or training."""
     if run.status == "queued" and _ahead(run) > 0:
         render_queued(run.id)
-    elif run.status == "queued":
-        render_next(run.id)
     else:
         render_live(run.id)
         render_live_charts(run.id)
@@ -145,25 +143,20 @@ def render_queued(run_id: str) -> None:
 
 
 @st.fragment(run_every=LIVE_SECONDS)
-def render_next(run_id: str) -> None:
-    """The next run to start, polled as often as a training one (only one run in the server is next): a short run
-    then shows its results as soon as a worker has trained it, not up to a second later."""
-    run = session_run(run_id)
-    if run is None or run.status != "queued":
-        st.rerun()  # the live charts, or the results
-        return
-    _queue_progress(run, 0)
-    st.caption(AWAY_NOTE)
-
-
-@st.fragment(run_every=LIVE_SECONDS)
 def render_live(run_id: str) -> None:
-    """Progress of a training run, from the store; a full rerun once it ends."""
+    """The run next in line, then its training progress, from the store; a full rerun once it ends.
+
+    One fragment from the queue to the end: a short run's results come one poll after a worker has trained it, with
+    no full rerun as it starts (only one run in a server is next, so polling it as often as a training one is cheap).
+    """
     run = session_run(run_id)
-    if run is None or run.status != "training":
+    if run is None or run.status not in ("queued", "training"):
         st.rerun()  # the whole page: settings enabled again, results and the new current model shown
         return
-    _progress(run_charts(run))
+    if run.status == "queued":
+        _queue_progress(run, 0)
+    else:
+        _progress(run_charts(run))
     st.caption(AWAY_NOTE)
 
 
