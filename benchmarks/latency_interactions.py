@@ -77,8 +77,9 @@ def open_slider(browser: Any, url: str, path: str, label: str | None, tab: str |
 
 def slider_rows(browser: Any, urls: dict[str, str], rounds: int, presses: int, only: str = "") -> list[Row]:
     """Each project slider (those whose name contains a word of `only`, when given) against the floor's metric slider
-    and its chart slider, rounds alternating."""
-    floors = {kind: open_slider(browser, urls["floor"], kind, None) for kind in ("evaluate", "chart", "chart?charts=2")}
+    and its chart sliders (one, two and five moving charts), rounds alternating."""
+    kinds = ("evaluate", "chart", "chart?charts=2", "chart?charts=5")
+    floors = {kind: open_slider(browser, urls["floor"], kind, None) for kind in kinds}
     checkouts = [name for name in urls if name != "floor"]
     words = [word.lower() for word in only.split(",") if word]
     rows = []
@@ -86,8 +87,8 @@ def slider_rows(browser: Any, urls: dict[str, str], rounds: int, presses: int, o
         if words and not any(word in name.lower() for word in words):
             continue
         sliders = {app: open_slider(browser, urls[app], path, label, tab) for app in checkouts}
-        timings: dict[str, list[Timing]] = {app: [] for app in ("floor", "chart", "charts", *checkouts)}
-        floor_sliders = (("floor", floors["evaluate"]), ("chart", floors["chart"]), ("charts", floors["chart?charts=2"]))
+        timings: dict[str, list[Timing]] = {app: [] for app in ("floor", "chart", "charts", "five", *checkouts)}
+        floor_sliders = tuple(zip(("floor", "chart", "charts", "five"), floors.values()))
         for _ in range(rounds):
             for kind, slider in (*floor_sliders, *sliders.items()):
                 timings[kind] += [slider.press(presses) for _ in range(presses)]
@@ -113,6 +114,8 @@ def _slider_table(name: str, timings: dict[str, list[Timing]], checkouts: list[s
             "(the floor of a chart update)"),
         Row("    → the same, against the two-chart floor", {"floor": dones("charts"), **{a: dones(a) for a in checkouts}},
             "(the floor of a two-chart update, as a bend)"),
+        Row("    → the same, against the five-chart floor", {"floor": dones("five"), **{a: dones(a) for a in checkouts}},
+            "(the floor of a five-chart update, as Evaluate's)"),
     ]  # fmt: skip
 
 

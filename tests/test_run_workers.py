@@ -139,3 +139,13 @@ def test_a_restart_marks_training_runs_interrupted_and_they_can_continue(store: 
         assert resumed.status == "finished" and resumed.epochs == interrupted.epochs + 2
     finally:
         second.close()
+
+
+def test_a_worker_warms_up_on_the_default_split_its_first_run_then_reuses() -> None:
+    from anomaly_core.runs.split_cache import SplitCache
+    from anomaly_core.runs.worker import warm_up
+
+    splits = SplitCache()
+    warm_up(splits)
+    loaded = splits.split(DataConfig(), lambda: None)
+    assert splits.split(DataConfig(), lambda: None) is loaded and len(loaded.x_test) > 0

@@ -7,6 +7,7 @@ checkpointed every CHECKPOINT_SECONDS and when the run ends. A run over the cost
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import math
@@ -18,7 +19,7 @@ from collections.abc import Callable
 
 import torch
 
-from ..config import DataConfig
+from ..config import DataConfig, ModelConfig, TrainConfig
 from ..cost import RunSizes, check_run_cost
 from ..data import EcgSplit
 from ..divergence import TriedRate
@@ -162,8 +163,16 @@ def rates_tried(store: TrainingSink, run: RunRecord) -> tuple[TriedRate, ...]:
     )  # fmt: skip
 
 
+def warm_up(splits: SplitCache) -> None:
+    """Build one default trainer and drop it, before any run waits on this worker: torch's first optimizer imports
+    its compiler package (~0.7 s) and the default split loads, which a learner's first Train click otherwise paid.
+    A warm-up that fails changes nothing: the runs then report what is wrong themselves."""
+    with contextlib.suppress(OSError, ValueError, RuntimeError):
+        Trainer(build_model(ModelConfig()), splits.split(DataConfig(), lambda: None), TrainConfig())
+
+
 def serve(settings: RunSettings, parent_pid: int) -> None:
-    """A worker process's life: load the data once, then train queued runs until the parent process is gone."""
+    """A worker process's life: warm up, then train queued runs until the parent process is gone."""
     configure_threads()  # many small models side by side: one thread each is fastest and fair
     store = open_store(settings)
     splits = SplitCache()
@@ -172,6 +181,7 @@ def serve(settings: RunSettings, parent_pid: int) -> None:
     def split_for(cfg: DataConfig, session: str) -> EcgSplit:
         return splits.split(cfg, lambda: upload_of(settings.data_dir, session, cfg))
 
+    warm_up(splits)
     while os.getppid() == parent_pid:
         run = store.claim_next(name)
         if run is None:

@@ -1,5 +1,6 @@
 """Floor Chart: one slider → a metric and one plotly chart (a 200-point curve, the threshold as a dashed line);
-`?charts=2`: two such charts, both moving (the floor of an update that redraws two charts, as Draw's bend does)."""
+`?charts=2`: two such charts, both moving (the floor of an update that redraws two charts, as Draw's bend does);
+`?charts=5`: five (as an Evaluate threshold move redraws five)."""
 
 import streamlit as st
 
