@@ -103,4 +103,3 @@ def test_latent_projection_keeps_small_codes_and_reduces_wide_ones() -> None:
     assert abs(np.corrcoef(points[:, 0], wide[:, 0])[0, 1]) > 0.99  # the first direction is the wide one
     assert progress_text(10, 40, 0.5) == "Epoch 10/40 · about 15 s left"
     assert progress_text(0, 40, None) == "Epoch 0/40"
-
