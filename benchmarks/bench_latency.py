@@ -5,7 +5,7 @@ picks sections (cold, sliders, draw, switch, train, memory) and `--sliders home,
 `--rounds 2 --presses 4 --runs 1` is a quick look; `--before DIR` also measures another checkout of the project
 (e.g. `git archive <commit> | tar -x -C DIR`) in the same rounds, so a change is measured before and after under the same load.
 The floor (`benchmarks/floor_app`) is the smallest Streamlit app with the same kinds of update: one slider → one
-metric, one slider → one plotly chart (or two or five, `chart?charts=2`). Rounds alternate floor and project, and every row
+metric, one slider → one plotly chart (or more: `chart?charts=2`, `=5`). Rounds alternate floor and project, and every row
 prints medians, p90 and the ratio to the floor measured in the same run (these machines are shared: an absolute
 time alone means little).
 Targets (issue 18, 2 cores): slider → cards median ≤ 1.3× and p90 ≤ 1.5× the floor; → charts redrawn and the rerun
