@@ -103,3 +103,13 @@ def test_latent_projection_keeps_small_codes_and_reduces_wide_ones() -> None:
     assert abs(np.corrcoef(points[:, 0], wide[:, 0])[0, 1]) > 0.99  # the first direction is the wide one
     assert progress_text(10, 40, 0.5) == "Epoch 10/40 · about 15 s left"
     assert progress_text(0, 40, None) == "Epoch 0/40"
+
+
+def test_the_bottleneck_chart_shows_an_even_sample_of_a_large_test_set_with_its_classes_in_proportion() -> None:
+    from ui.train.charts import LATENT_POINTS, latent_rows
+
+    assert np.array_equal(latent_rows(LATENT_POINTS - 1), np.arange(LATENT_POINTS - 1))
+    y_test = np.repeat([0, 1], [584, 416])  # ECG5000's default test set: 1,000 rows, 41.6 % abnormal, sorted by class
+    rows = latent_rows(len(y_test))
+    assert len(rows) == LATENT_POINTS == len(np.unique(rows)) and rows[0] == 0 and rows[-1] == 999
+    assert abs(y_test[rows].mean() - 0.416) < 0.01

@@ -373,3 +373,24 @@ def test_score_smoothing_slider_sets_how_the_trained_model_scores() -> None:
     train(at)
     model = at.session_state[ACTIVE_MODEL_KEY]
     assert model.config.score_smoothing == 1 and at.session_state[SETTINGS_KEY].model.score_smoothing == 1
+
+
+def test_the_live_view_waits_for_a_run_only_in_its_last_poll_interval(tmp_path: Path) -> None:
+    import dataclasses
+
+    from anomaly_core import DataConfig, ModelConfig, TrainConfig
+    from anomaly_core.runs import RunSpec
+    from ui.train.live import LIVE_SECONDS, RunCharts, _ends_before_next_poll
+
+    store = open_store(RunSettings(data_dir=tmp_path, workers=1))
+    spec = RunSpec(ModelConfig(), TrainConfig(), DataConfig())
+    run = dataclasses.replace(store.create_run(store.create_session(), "r", spec, 40), status="training")
+
+    def at(epoch: int, seconds_per_epoch: float) -> RunCharts:
+        epochs = [EpochRecord(e, 10, 0.1, 0.1, e * seconds_per_epoch, 0.0) for e in range(1, epoch + 1)]
+        return RunCharts(dataclasses.replace(run, epochs=epoch), epochs)
+
+    pace = LIVE_SECONDS / 4  # a quarter of a poll's interval per epoch
+    assert _ends_before_next_poll(at(37, pace))  # three epochs left: 0.75 of an interval
+    assert not _ends_before_next_poll(at(35, pace))  # five left: more than an interval, the next poll comes first
+    assert not _ends_before_next_poll(at(0, pace))  # no pace before the first epoch

@@ -10,6 +10,7 @@ second: a class of 30 waiting learners must not take the workers' CPU.
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,9 +24,10 @@ from ui.datasets import ecg_split
 from ui.fast_chart import show_chart
 from ui.figures import FigureSpec, error_histogram, loss_figure, roc_figure
 from ui.runs import run_service, session_run
-from ui.train.charts import latent_figure, progress_text, project_latent
+from ui.train.charts import latent_figure, latent_rows, progress_text, project_latent
 
 LIVE_SECONDS = 0.25
+END_CHECK_SECONDS = 0.03  # in a run's last poll interval: how often the store is asked whether it has ended
 CHART_SECONDS = 1.0
 QUEUED_SECONDS = 1.0
 NO_TOOLBAR = {"displayModeBar": False}
@@ -76,8 +78,12 @@ def _latent(run: RunRecord) -> FigureSpec | None:
     if data is None:
         return cached[2] if cached and cached[0] == run.id else None
     split = ecg_split(run.spec.data)
-    points, description = project_latent(latent_codes(model_from_checkpoint(run.spec, data, split.scaler), split.x_test))
-    figure = latent_figure(points, split.y_test, description)
+    rows = latent_rows(len(split.x_test))
+    codes = latent_codes(model_from_checkpoint(run.spec, data, split.scaler), split.x_test[rows])
+    points, description = project_latent(codes)
+    if len(rows) < len(split.x_test):
+        description += f" · {len(rows)} of {len(split.x_test):,} rows"
+    figure = latent_figure(points, split.y_test[rows], description)
     st.session_state[LATENT_KEY] = (run.id, run.epochs, figure)
     return figure
 
@@ -115,11 +121,33 @@ def _queue_progress(run: RunRecord, ahead: int) -> None:
     st.progress(run.epochs / run.target_epochs, text=f"Queued: {waiting}. It starts by itself.")
 
 
+def _seconds_per_epoch(charts: RunCharts) -> float | None:
+    """The run's training seconds per epoch so far (None before its first epoch)."""
+    trained = [r for r in charts.epochs if r.epoch > 0]
+    return trained[-1].seconds / trained[-1].epoch if trained else None
+
+
 def _progress(charts: RunCharts) -> None:
     run = charts.run
-    trained = [r for r in charts.epochs if r.epoch > 0]
-    per_epoch = trained[-1].seconds / trained[-1].epoch if trained else None
-    st.progress(min(1.0, run.epochs / run.target_epochs), text=progress_text(run.epochs, run.target_epochs, per_epoch))
+    text = progress_text(run.epochs, run.target_epochs, _seconds_per_epoch(charts))
+    st.progress(min(1.0, run.epochs / run.target_epochs), text=text)
+
+
+def _ends_before_next_poll(charts: RunCharts) -> bool:
+    """Whether the run's epochs left take less than one poll's interval at its pace so far."""
+    per_epoch = _seconds_per_epoch(charts)
+    return per_epoch is not None and per_epoch * (charts.run.target_epochs - charts.run.epochs) < LIVE_SECONDS
+
+
+def _ended_within(run_id: str, seconds: float) -> bool:
+    """Whether the run stopped training within `seconds`, asked of the store every END_CHECK_SECONDS."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(END_CHECK_SECONDS)
+        run = session_run(run_id)
+        if run is None or run.status != "training":
+            return True
+    return False
 
 
 def render_active(run: RunRecord) -> None:
@@ -146,8 +174,9 @@ def render_queued(run_id: str) -> None:
 def render_live(run_id: str) -> None:
     """The run next in line, then its training progress, from the store; a full rerun once it ends.
 
-    One fragment from the queue to the end: a short run's results come one poll after a worker has trained it, with
-    no full rerun as it starts (only one run in a server is next, so polling it as often as a training one is cheap).
+    One fragment from the queue to the end: no full rerun as the run starts (only one run in a server is next, so
+    polling it as often as a training one is cheap), and a run that will end before the next poll is waited for
+    here, asked of the store every END_CHECK_SECONDS, so its results come as soon as it ends.
     """
     run = session_run(run_id)
     if run is None or run.status not in ("queued", "training"):
@@ -156,7 +185,11 @@ def render_live(run_id: str) -> None:
     if run.status == "queued":
         _queue_progress(run, 0)
     else:
-        _progress(run_charts(run))
+        charts = run_charts(run)
+        if _ends_before_next_poll(charts) and _ended_within(run_id, LIVE_SECONDS):
+            st.rerun()  # the results as soon as the run ends, not up to a poll later
+            return
+        _progress(charts)
     st.caption(AWAY_NOTE)
 
 
