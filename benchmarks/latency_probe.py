@@ -106,6 +106,13 @@ def settle(page: Any, *, need_first: bool = False, timeout_ms: float = 60_000) -
     return Timing(first, max(probe["lastAt"], probe["receives"][-1]) - t0, _updates(probe["sends"], probe["receives"]))
 
 
+def updates_so_far(page: Any) -> tuple[float, ...]:
+    """For each request the page has sent since the action, ms until the last message answering it (so far): a
+    page that keeps polling never settles, so its updates are read while it runs."""
+    probe = page.evaluate("() => window.__probe")
+    return _updates(probe["sends"], probe["receives"])
+
+
 def _updates(sends: list[float], receives: list[float]) -> tuple[float, ...]:
     """For each request the page sent, ms until the last message that came back before its next request."""
     durations = []
