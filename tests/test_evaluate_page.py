@@ -234,6 +234,8 @@ def test_a_trained_model_on_a_small_test_set_replaces_the_default(at: AppTest, e
     at.run()
     assert not at.exception
     assert "my 2-epoch model" in at.success[0].value
+    evaluated, evaluation = at.session_state[CACHE_KEY]
+    assert evaluated is trained and len(evaluation.scores) == len(split.y_test)  # its own, not the ready model's
     assert at.session_state[CHOICE_KEY].value == pytest.approx(trained.threshold)  # a new model starts at its own threshold
     assert_screen_matches_core(at, trained.threshold)
     present = sorted(set(split.classes_test) - {1})
@@ -294,3 +296,11 @@ def test_the_threshold_starts_at_the_strategy_a_shared_link_chose() -> None:
     expected = threshold_percentile(model.train_scores, percentile=95.0)
     assert at.session_state[CHOICE_KEY].value == pytest.approx(expected, rel=1e-12)
     assert at.slider(key=SLIDER_KEY).value == pytest.approx(expected, rel=1e-12)
+
+
+def test_two_sessions_on_the_ready_model_share_one_evaluation(at: AppTest) -> None:
+    other = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not other.exception
+    first, second = at.session_state[CACHE_KEY], other.session_state[CACHE_KEY]
+    assert first[0] is second[0] and first[1] is second[1]  # the same ready model: one evaluation for the server
+    assert metric(at, "Precision") == metric(other, "Precision")
