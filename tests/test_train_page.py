@@ -394,3 +394,27 @@ def test_the_live_view_waits_for_a_run_only_in_its_last_poll_interval(tmp_path: 
     assert _ends_before_next_poll(at(37, pace))  # three epochs left: 0.75 of an interval
     assert not _ends_before_next_poll(at(35, pace))  # five left: more than an interval, the next poll comes first
     assert not _ends_before_next_poll(at(0, pace))  # no pace before the first epoch
+
+
+def test_a_run_that_ends_while_the_page_reruns_still_becomes_the_current_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    import ui.session_memory
+
+    at = open_train_page(w_epochs=3)
+    at.button(key="train_button").click().run()
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while (run := stored_run(at)) is not None and run.active and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert run is not None and run.status == "finished"
+    real, calls = ui.session_memory.session_run, []
+
+    def still_training_at_first(run_id: str | None) -> RunRecord | None:  # the run ends just after the rerun's start
+        calls.append(run_id)
+        stored = real(run_id)
+        return dataclasses.replace(stored, status="training") if stored is not None and len(calls) == 1 else stored
+
+    monkeypatch.setattr(ui.session_memory, "session_run", still_training_at_first)
+    at.run()
+    assert not at.exception and len(calls) >= 2  # the Train page saw it ended and reran once more
+    assert at.session_state[ACTIVE_MODEL_KEY].run_id == run.id  # so the sidebar's current model is the run's

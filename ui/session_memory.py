@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from anomaly_core.runs import StoreError
+from anomaly_core.runs import RunRecord, StoreError
 from ui.datasets import session_upload
 from ui.run_models import current_run_id, use_run
 from ui.runs import follow_run, followed_run_id, open_session, run_service, session_run, session_token, store_problem
@@ -82,14 +82,18 @@ def start_session() -> None:
         st.session_state[SAVED_KEY] = json.dumps(saved, sort_keys=True)
 
 
+def awaits_adoption(run: RunRecord) -> bool:
+    """Whether the followed `run` has ended with weights since the session last made it current."""
+    if run.active or run.status not in ADOPTED_STATUSES or not run.usable:
+        return False
+    return st.session_state.get(ADOPTED_KEY) != (run.id, run.epochs, run.status)
+
+
 def adopt_settled_run() -> None:
     """When the followed run ends (finished or stopped, here or while the learner was away) it becomes current."""
     run = session_run(followed_run_id())
-    if run is None or run.active or run.status not in ADOPTED_STATUSES or not run.usable:
-        return
-    marker = (run.id, run.epochs, run.status)
-    if st.session_state.get(ADOPTED_KEY) != marker:
-        st.session_state[ADOPTED_KEY] = marker
+    if run is not None and awaits_adoption(run):
+        st.session_state[ADOPTED_KEY] = (run.id, run.epochs, run.status)
         use_run(run)
 
 

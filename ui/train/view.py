@@ -10,6 +10,7 @@ import streamlit as st
 from anomaly_core.runs import RunRecord
 from ui.presets import PRESETS, apply_preset
 from ui.screen_fit import wrapping_columns
+from ui.session_memory import awaits_adoption
 from ui.settings import LabSettings, get_settings
 from ui.sharing.classroom import presets_allowed
 from ui.sharing.links import render_share_controls
@@ -71,6 +72,8 @@ def render_train_page() -> None:
     """Everything below the Train page's title, ending with the share controls."""
     st.session_state.setdefault(NOTICE_KEY, None)
     run = current_run()
+    if run is not None and awaits_adoption(run):
+        st.rerun()  # it ended after this rerun's start made ended runs current: once more, the sidebar follows it
     st.session_state[TRAINING_KEY] = run is not None and run.active  # settings stay disabled while it trains
     render_presets()
     lesson_slot, transport_slot = st.container(), st.container(key="train_transport")  # filled once settings are read
