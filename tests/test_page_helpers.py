@@ -106,10 +106,11 @@ def test_latent_projection_keeps_small_codes_and_reduces_wide_ones() -> None:
 
 
 def test_the_bottleneck_chart_shows_an_even_sample_of_a_large_test_set_with_its_classes_in_proportion() -> None:
-    from ui.train.charts import LATENT_POINTS, latent_rows
+    from ui.figures import thin
+    from ui.train.charts import LATENT_POINTS
 
-    assert np.array_equal(latent_rows(LATENT_POINTS - 1), np.arange(LATENT_POINTS - 1))
+    assert np.array_equal(thin(LATENT_POINTS - 1, LATENT_POINTS), np.arange(LATENT_POINTS - 1))
     y_test = np.repeat([0, 1], [584, 416])  # ECG5000's default test set: 1,000 rows, 41.6 % abnormal, sorted by class
-    rows = latent_rows(len(y_test))
+    rows = thin(len(y_test), LATENT_POINTS)
     assert len(rows) == LATENT_POINTS == len(np.unique(rows)) and rows[0] == 0 and rows[-1] == 999
     assert abs(y_test[rows].mean() - 0.416) < 0.01

@@ -44,6 +44,13 @@ def make_figure(data: list[dict], layout: dict) -> FigureSpec:
     return {"data": data, "layout": layout}
 
 
+def thin(length: int, keep: int) -> np.ndarray:
+    """Indices of at most `keep` points spread evenly over `length` points (a curve, or rows), both ends kept."""
+    if length <= keep:
+        return np.arange(length)
+    return np.unique(np.linspace(0, length - 1, keep).round().astype(int))
+
+
 def vertical_line(x: float, color: str = THRESHOLD_COLOR, *, dash: str = "dash", width: float = 2) -> dict:
     """A line across the whole plot height at `x` (a layout shape)."""
     return dict(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=color, dash=dash, width=width))

@@ -26,6 +26,7 @@ from anomaly_core import (
 )
 from ui.current_model import ActiveModel
 from ui.datasets import dataset_of
+from ui.figures import thin
 from ui.threshold_control import threshold_bounds
 
 ABNORMAL_CLASSES = (2, 3, 4, 5)  # ECG5000's; other datasets: Evaluation.class_scores' keys
@@ -91,7 +92,8 @@ def build_evaluation(model: ActiveModel) -> Evaluation:
     fpr, tpr = _corners(*roc_curve(y_true, scores)[:2])  # raises ValueError without both normal and abnormal test beats
     precision, recall, _ = precision_recall_curve(y_true, scores)
     curves = sweep.curves()
-    shown_roc, shown_pr, shown_curves = thin(len(fpr)), thin(len(precision)), thin(len(curves["threshold"]))
+    shown_roc, shown_pr = thin(len(fpr), SHOWN_POINTS), thin(len(precision), SHOWN_POINTS)
+    shown_curves = thin(len(curves["threshold"]), SHOWN_POINTS)
     best_threshold, _ = sweep.best_f1()
     classes = model.split.classes_test
     dataset = model_dataset(model)
@@ -117,13 +119,6 @@ def build_evaluation(model: ActiveModel) -> Evaluation:
 def model_dataset(model: ActiveModel) -> Dataset:
     """The dataset the model's split comes from, with the normal classes the split used."""
     return dataset_of(model.split.config)
-
-
-def thin(length: int, keep: int = SHOWN_POINTS) -> np.ndarray:
-    """Indices of at most `keep` points spread evenly over a curve of `length` points, both ends kept."""
-    if length <= keep:
-        return np.arange(length)
-    return np.unique(np.linspace(0, length - 1, keep).round().astype(int))
 
 
 def _corners(fpr: np.ndarray, tpr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

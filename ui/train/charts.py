@@ -9,13 +9,6 @@ from ui.figures import ANOMALY_COLOR, NORMAL_COLOR, FigureSpec, house_layout, ma
 LATENT_POINTS = 300  # the bottleneck chart's beats: the classes' clusters show as well, and 1,000 markers took ~0.14 s to draw
 
 
-def latent_rows(count: int, most: int = LATENT_POINTS) -> np.ndarray:
-    """Indices of the test rows the bottleneck chart shows: all, or `most` spread evenly (the classes in proportion)."""
-    if count <= most:
-        return np.arange(count)
-    return np.linspace(0, count - 1, most).round().astype(int)
-
-
 def project_latent(codes: np.ndarray) -> tuple[np.ndarray, str]:
     """Latent codes (n, k) -> (points (n, 1 or 2), axis description): as they are for k <= 2, else a PCA to 2-D."""
     codes = np.asarray(codes, dtype=np.float64)

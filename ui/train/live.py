@@ -22,9 +22,9 @@ from anomaly_core.runs.checkpoint import model_from_checkpoint
 from ui.dataset_choice import NEEDS_LABELS
 from ui.datasets import ecg_split
 from ui.fast_chart import show_chart
-from ui.figures import FigureSpec, error_histogram, loss_figure, roc_figure
+from ui.figures import FigureSpec, error_histogram, loss_figure, roc_figure, thin
 from ui.runs import run_service, session_run
-from ui.train.charts import latent_figure, latent_rows, progress_text, project_latent
+from ui.train.charts import LATENT_POINTS, latent_figure, progress_text, project_latent
 
 LIVE_SECONDS = 0.25
 END_CHECK_SECONDS = 0.03  # in a run's last poll interval: how often the store is asked whether it has ended
@@ -78,7 +78,7 @@ def _latent(run: RunRecord) -> FigureSpec | None:
     if data is None:
         return cached[2] if cached and cached[0] == run.id else None
     split = ecg_split(run.spec.data)
-    rows = latent_rows(len(split.x_test))
+    rows = thin(len(split.x_test), LATENT_POINTS)  # spread evenly: the classes in proportion
     codes = latent_codes(model_from_checkpoint(run.spec, data, split.scaler), split.x_test[rows])
     points, description = project_latent(codes)
     if len(rows) < len(split.x_test):
