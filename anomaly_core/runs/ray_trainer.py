@@ -16,7 +16,7 @@ from ..data import EcgSplit
 from ..train import configure_threads
 from .records import EpochRecord, RunRecord, RunStatus
 from .split_cache import SplitCache
-from .worker import train_run
+from .worker import train_run, warm_up
 
 Message = tuple[Any, ...]  # ("epochs", records, seconds, device), ("checkpoint", data, epoch), ("finish", status, text, metrics)
 CONTROL_GROUP = "control"  # the actor's concurrency group for `stop`, so that it is heard while `train` runs
@@ -57,6 +57,7 @@ class RunTrainer:
     def __init__(self) -> None:
         configure_threads()  # as the local workers: one thread per small model
         self._splits = SplitCache()
+        warm_up(self._splits)  # as the local workers: torch's first optimizer and the default split, before any run
         self._sinks: dict[str, RelaySink] = {}  # the run training now, by id (read by `stop` from another thread)
 
     def split_for(self, cfg: DataConfig, upload: bytes | None) -> EcgSplit:

@@ -11,10 +11,11 @@ from ..datasets import dataset_split, load_dataset
 
 class SplitCache:
     """Splits by data config (a CSV's config names its digest: one split per upload); the rows of the datasets whose
-    rows do not depend on the config's options are loaded once (ECG5000 at the start)."""
+    rows do not depend on the config's options are loaded once, when first asked for (a training process asks for
+    ECG5000's default split as it warms up: `worker.warm_up`)."""
 
     def __init__(self) -> None:
-        self._rows: dict[str, EcgData] = {"ecg5000": load_dataset(DataConfig())}
+        self._rows: dict[str, EcgData] = {}
         self._splits: dict[DataConfig, EcgSplit] = {}
 
     def split(self, cfg: DataConfig, upload: Callable[[], bytes | None]) -> EcgSplit:
