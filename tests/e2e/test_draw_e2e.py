@@ -11,6 +11,7 @@ from harness.screens import SCREENS, Screen, beat_points, new_screen_page, strok
 from tests.e2e.conftest import assert_healthy, click_settled, open_page, screenshot
 
 pytestmark = pytest.mark.e2e
+VERDICT_TEXT = re.compile(r"^(Normal|Anomaly)$")
 
 
 def _open_draw_page(page) -> None:
@@ -34,15 +35,20 @@ def _draw_beat(page, box: dict) -> None:
     page.mouse.up()
 
 
+def _draw_beat_until_verdict(page, canvas) -> None:
+    """Draw the beat on `canvas` and wait for its verdict in the row above it."""
+    _draw_beat(page, canvas.bounding_box())
+    verdict = page.locator(".st-key-draw_drawn_result [data-testid='stMetricValue']").first
+    expect(verdict).to_have_text(VERDICT_TEXT, timeout=20_000)
+
+
 def test_drawing_a_stroke_shows_a_verdict_and_clear_empties_the_canvas(page) -> None:
     _open_draw_page(page)
     expect(page.get_by_text("The canvas is empty")).to_be_visible()
     canvas = page.locator(".st-key-draw_canvas_fitted canvas.upper-canvas").first
     canvas.wait_for(state="visible", timeout=20_000)
     wait_for_app(page)  # the canvas is sized from its column once the page knows the column's width
-    _draw_beat(page, canvas.bounding_box())
-    verdict = page.locator(".st-key-draw_drawn_result [data-testid='stMetricValue']").first
-    expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"), timeout=20_000)
+    _draw_beat_until_verdict(page, canvas)
     expect(page.get_by_text("The canvas is empty")).to_have_count(0)
     assert_healthy(page)
     screenshot(page, "draw-verdict")
@@ -82,9 +88,7 @@ def test_a_stroke_is_sent_once_as_it_ends(page) -> None:
     canvas = page.locator(".st-key-draw_canvas_fitted canvas.upper-canvas").first
     wait_for_app(page)
     page.evaluate("() => { window.__sent = 0; }")
-    _draw_beat(page, canvas.bounding_box())
-    verdict = page.locator(".st-key-draw_drawn_result [data-testid='stMetricValue']").first
-    expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"), timeout=20_000)
+    _draw_beat_until_verdict(page, canvas)
     page.wait_for_timeout(600)  # past the canvas's own 200 ms send, which pressing Send at the stroke's end cancels
     wait_for_app(page)
     assert page.evaluate("() => window.__sent") == 1  # one rerun for one stroke, not a second for the same drawing
@@ -102,9 +106,7 @@ def test_a_stroke_reaches_the_app_as_it_ends_without_the_canvas_delayed_send(pag
     _open_draw_page(page)
     canvas = page.locator(".st-key-draw_canvas_fitted canvas.upper-canvas").first
     wait_for_app(page)
-    _draw_beat(page, canvas.bounding_box())
-    verdict = page.locator(".st-key-draw_drawn_result [data-testid='stMetricValue']").first
-    expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"), timeout=20_000)
+    _draw_beat_until_verdict(page, canvas)
     assert_healthy(page)
 
 
@@ -113,9 +115,7 @@ def test_ctrl_z_undoes_the_last_stroke(page) -> None:
     canvas = page.locator(".st-key-draw_canvas_fitted canvas.upper-canvas").first
     canvas.wait_for(state="visible", timeout=20_000)
     wait_for_app(page)
-    _draw_beat(page, canvas.bounding_box())
-    verdict = page.locator(".st-key-draw_drawn_result [data-testid='stMetricValue']").first
-    expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"), timeout=20_000)
+    _draw_beat_until_verdict(page, canvas)
     wait_for_app(page)
     page.keyboard.press("Control+z")
     expect(page.get_by_text("The canvas is empty")).to_be_visible(timeout=20_000)
@@ -160,9 +160,9 @@ def test_a_stroke_drawn_the_moment_the_canvas_appears_counts(browser, app_url: s
     canvas.scroll_into_view_if_needed()
     stroke(page, screen, beat_points(canvas.bounding_box()))  # at once: no waiting for the page to settle
     verdict = page.locator(".st-key-draw_drawn_result [data-testid='stMetricValue']").first
-    expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"), timeout=20_000)
+    expect(verdict).to_have_text(VERDICT_TEXT, timeout=20_000)
     wait_for_app(page)
-    expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"))  # still there once every rerun has settled
+    expect(verdict).to_have_text(VERDICT_TEXT)  # still there once every rerun has settled
     expect(page.get_by_text("The canvas is empty")).to_have_count(0)
     coverage = page.get_by_text(re.compile(r"Your stroke covers \d+% of the 140 time steps")).inner_text()
     assert int(re.search(r"(\d+)%", coverage).group(1)) >= 98  # the whole stroke, not the part after a remount
@@ -198,7 +198,7 @@ def test_a_digit_drawn_on_the_pad_is_scored_by_a_digits_model(page) -> None:
     expect(page.get_by_text("The canvas is empty: draw a digit")).to_be_visible()
     _draw_ring(page, canvas.bounding_box())
     verdict = page.locator(".st-key-draw_digit_result [data-testid='stMetricValue']").first
-    expect(verdict).to_have_text(re.compile(r"^(Normal|Anomaly)$"), timeout=20_000)
+    expect(verdict).to_have_text(VERDICT_TEXT, timeout=20_000)
     page.wait_for_function("document.querySelectorAll('.stPlotlyChart').length >= 2")  # the images and the histogram
     assert_healthy(page)
     screenshot(page, "draw-digit")
