@@ -21,6 +21,9 @@ LONG_EPOCHS = 400  # a run long enough (~4 s) for the live view to poll it many 
 VERDICT = ".st-key-draw_drawn_result"
 CANVAS = ".st-key-draw_canvas_fitted canvas.upper-canvas"
 BEND_TAB = "Bend a test beat"
+FLOOR_SLIDERS = {  # the floor's sliders by kind of update: one metric; a metric and one, two or five moving charts
+    "floor": "evaluate", "chart": "chart", "charts": "chart?charts=2", "five": "chart?charts=5",
+}
 PROJECT_SLIDERS = {
     "Evaluate threshold slider": ("evaluate", "Threshold (reconstruction error)", None),
     "Home threshold slider": ("", "Threshold: beats with an error at or above it are called anomalies", None),
@@ -79,8 +82,7 @@ def open_slider(browser: Any, url: str, path: str, label: str | None, tab: str |
 def slider_rows(browser: Any, urls: dict[str, str], rounds: int, presses: int, only: str = "") -> list[Row]:
     """Each project slider (those whose name contains a word of `only`, when given) against the floor's metric slider
     and its chart sliders (one, two and five moving charts), rounds alternating."""
-    kinds = ("evaluate", "chart", "chart?charts=2", "chart?charts=5")
-    floors = {kind: open_slider(browser, urls["floor"], kind, None) for kind in kinds}
+    floors = {kind: open_slider(browser, urls["floor"], path, None) for kind, path in FLOOR_SLIDERS.items()}
     checkouts = [name for name in urls if name != "floor"]
     words = [word.lower() for word in only.split(",") if word]
     rows = []
@@ -88,10 +90,9 @@ def slider_rows(browser: Any, urls: dict[str, str], rounds: int, presses: int, o
         if words and not any(word in name.lower() for word in words):
             continue
         sliders = {app: open_slider(browser, urls[app], path, label, tab) for app in checkouts}
-        timings: dict[str, list[Timing]] = {app: [] for app in ("floor", "chart", "charts", "five", *checkouts)}
-        floor_sliders = tuple(zip(("floor", "chart", "charts", "five"), floors.values()))
+        timings: dict[str, list[Timing]] = {app: [] for app in (*floors, *checkouts)}
         for _ in range(rounds):
-            for kind, slider in (*floor_sliders, *sliders.items()):
+            for kind, slider in (*floors.items(), *sliders.items()):
                 timings[kind] += [slider.press(presses) for _ in range(presses)]
         for slider in sliders.values():
             slider.page.context.close()
