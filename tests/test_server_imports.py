@@ -28,9 +28,14 @@ print(json.dumps({{"modules": sorted(sys.modules), "tables": len(at.dataframe)}}
 """
 
 
+def _python(script: str, timeout: float = 120) -> str:
+    """What `script` prints, run in a fresh interpreter from the repository root."""
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=True)
+    return done.stdout
+
+
 def _modules_after(script: str) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600, check=True)
-    return set(json.loads(done.stdout.strip().splitlines()[-1])["modules"])
+    return set(json.loads(_python(script, timeout=600).strip().splitlines()[-1])["modules"])
 
 
 def test_a_session_on_every_page_never_loads_scikit_learn_in_the_server() -> None:
@@ -62,11 +67,9 @@ def test_the_core_and_the_baseline_job_load_without_torch() -> None:
         "import sys, anomaly_core, anomaly_core.baseline_job; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'sklearn')))"
     )
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
-    assert done.stdout.strip() == "[]"
+    assert _python(script).strip() == "[]"
 
 
 def test_a_torch_name_of_the_core_loads_on_first_use() -> None:
     script = "import sys, anomaly_core; anomaly_core.Trainer; print('torch' in sys.modules, anomaly_core.Trainer.__module__)"
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
-    assert done.stdout.split() == ["True", "anomaly_core.train"]
+    assert _python(script).split() == ["True", "anomaly_core.train"]
