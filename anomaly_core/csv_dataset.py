@@ -9,12 +9,15 @@ from __future__ import annotations
 import csv
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .config import MIN_INPUT_LENGTH
 from .signals import MAX_CSV_BYTES, check_row_lengths, is_number
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_VALUES_PER_ROW = 4096  # ModelConfig's largest input_length
 MAX_ABS_CSV_VALUE = 1e12  # beyond this, scaling loses every digit that matters
@@ -61,6 +64,8 @@ def read_dataset_csv(data: bytes) -> CsvDataset:
 
 def _read_table(data: bytes) -> pd.DataFrame:
     """The file's cells as text, one list per non-blank row, or ValueError (size, empty, not UTF-8, ragged rows)."""
+    import pandas as pd  # here, not at the top: the app's first page reads no CSV and skips pandas (~0.3 s)
+
     if len(data) > MAX_CSV_BYTES:
         raise ValueError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_CSV_BYTES // 2**20} MB")
     data = data.removeprefix(b"\xef\xbb\xbf")  # a byte order mark, as spreadsheet programs write
@@ -78,6 +83,8 @@ def _read_table(data: bytes) -> pd.DataFrame:
 
 def _numbers(values: pd.DataFrame, label_at: int | None) -> np.ndarray:
     """The value columns as float32 (n, length), or ValueError naming the first bad cell."""
+    import pandas as pd
+
     length = values.shape[1]
     if length < MIN_INPUT_LENGTH:
         raise ValueError(f"each row needs at least {MIN_INPUT_LENGTH} values (one sample per row), the file has {length}")

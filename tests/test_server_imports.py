@@ -28,6 +28,15 @@ print(json.dumps({{"modules": sorted(sys.modules), "tables": len(at.dataframe)}}
 """
 
 
+FIRST_PAGE = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({app!r}, default_timeout=300).run()
+assert not at.exception, at.exception
+print(json.dumps({{"modules": sorted(sys.modules)}}))
+"""
+
+
 def _python(script: str, timeout: float = 120) -> str:
     """What `script` prints, run in a fresh interpreter from the repository root."""
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=True)
@@ -42,6 +51,13 @@ def test_a_session_on_every_page_never_loads_scikit_learn_in_the_server() -> Non
     modules = _modules_after(EVERY_PAGE.format(app=str(ROOT / "app.py")))
     assert "ui.compare.view" in modules and "anomaly_core.baselines" in modules  # Compare was drawn, with baselines
     assert not any(name == "sklearn" or name.startswith("sklearn.") for name in modules)
+
+
+def test_the_first_page_loads_no_pandas() -> None:
+    """Home reads ECG5000 with numpy and parses no CSV: pandas (~0.3 s of a cold start) waits for a page that needs it."""
+    modules = _modules_after(FIRST_PAGE.format(app=str(ROOT / "app.py")))
+    assert "ui.home.view" in modules and "anomaly_core.data" in modules  # Home was drawn, from the real data
+    assert not any(name == "pandas" or name.startswith("pandas.") for name in modules)
 
 
 def test_baselines_fitted_apart_equal_those_fitted_here(default_split) -> None:

@@ -118,13 +118,6 @@ def reconstruction_traces(signal: np.ndarray, reconstruction: np.ndarray) -> lis
     ]  # fmt: skip
 
 
-def reconstruction_figure(
-    signal: np.ndarray, reconstruction: np.ndarray, *, title: str = "Beat and its reconstruction", y_label: str = "value"
-) -> FigureSpec:
-    """A beat against its reconstruction, the gap between them shaded as the error."""
-    return make_figure(reconstruction_traces(signal, reconstruction), house_layout(title, "time step", y_label))
-
-
 def log_ticks(values: Sequence[float]) -> list[float]:
     """Ticks at 1, 2 and 5 times each power of ten that covers the positive `values` (at least three ticks)."""
     positive = [float(v) for v in values if v > 0 and np.isfinite(v)]

@@ -1,4 +1,4 @@
-"""Plotly pictures for the Home page's introduction: data in, a figure spec out (`ui.figures.FigureSpec`), no Streamlit."""
+"""Pictures for the Home page: the autoencoder's layers (HTML) and the per-step error (a plotly spec); no Streamlit."""
 
 from __future__ import annotations
 
@@ -11,29 +11,44 @@ from ui.figures import ANOMALY_COLOR, NORMAL_COLOR, RECON_COLOR, FigureSpec, hou
 BOTTLENECK_COLOR = "#e9c46a"
 
 
-def autoencoder_diagram(sizes: Sequence[int]) -> FigureSpec:
-    """Layers as bars whose heights follow their sizes: a funnel in, a bottleneck, a funnel out."""
+def _layer_roles(count: int) -> list[tuple[str, int, int]]:
+    """(label, first column, columns spanned) under the layers: input, encoder, bottleneck, decoder, output."""
+    middle = count // 2
+    roles = [("input", 0, 1), ("encoder: compress", 1, middle - 1), ("bottleneck", middle, 1),
+             ("decoder: rebuild", middle + 1, count - middle - 2), ("output", count - 1, 1)]  # fmt: skip
+    return [role for role in roles if role[2] > 0]
+
+
+def autoencoder_picture(sizes: Sequence[int]) -> str:
+    """Layers as bars whose heights follow their sizes, a funnel in, a bottleneck, a funnel out (an HTML block).
+
+    Drawn as HTML rather than a plotly chart: it is on Home's first screen, which loads no chart library.
+    """
     sizes = list(sizes)
-    middle = len(sizes) // 2
-    top = max(sizes)
-    shapes, notes = [], []
+    if len(sizes) < 3 or len(sizes) % 2 == 0:
+        raise ValueError("an autoencoder picture needs an odd number of layers, three or more")
+    middle, top = len(sizes) // 2, max(sizes)
+    cells = []
     for position, size in enumerate(sizes):
-        height = 0.15 + 0.85 * size / top
-        if position == middle:
-            color, role = BOTTLENECK_COLOR, "bottleneck"
-        elif position in (0, len(sizes) - 1):
-            color, role = (NORMAL_COLOR, "input") if position == 0 else (RECON_COLOR, "reconstruction")
-        else:
-            color, role = "#a8dadc", "encoder" if position < middle else "decoder"
-        shapes.append(dict(type="rect", x0=position - 0.3, x1=position + 0.3, y0=-height, y1=height, fillcolor=color,
-                           line=dict(width=0)))  # fmt: skip
-        notes.append(dict(x=position, y=height + 0.12, text=f"<b>{size}</b>", showarrow=False))
-        notes.append(dict(x=position, y=-height - 0.15, text=role, showarrow=False, font=dict(size=11, color="#555")))
-    for label, x in (("encoder: compress", middle / 2), ("decoder: rebuild", middle + (len(sizes) - 1 - middle) / 2)):
-        notes.append(dict(x=x, y=1.42, text=label, showarrow=False, font=dict(size=13)))
-    axes = dict(xaxis=dict(visible=False, range=[-0.7, len(sizes) - 0.3]), yaxis=dict(visible=False, range=[-1.4, 1.55]))
-    layout = dict(height=260, margin=dict(l=10, r=10, t=10, b=10), showlegend=False, shapes=shapes, annotations=notes, **axes)
-    return make_figure([], layout)
+        color = NORMAL_COLOR if position == 0 else RECON_COLOR if position == len(sizes) - 1 else "#a8dadc"
+        color = BOTTLENECK_COLOR if position == middle else color
+        height = 12 + 88 * size / top
+        bar = f'<div style="width:60%;height:{height:.1f}%;background:{color};border-radius:2px"></div>'
+        cells.append(
+            f'<div style="grid-row:1;grid-column:{position + 1};text-align:center;font-weight:600">{size}</div>'
+            f'<div style="grid-row:2;grid-column:{position + 1};display:flex;align-items:center;justify-content:center">'
+            f"{bar}</div>"
+        )
+    roles = "".join(
+        f'<div style="grid-row:3;grid-column:{first + 1} / span {span};text-align:center;color:#5c6670">{label}</div>'
+        for label, first, span in _layer_roles(len(sizes))
+    )
+    arrows = " → ".join(str(size) for size in sizes)
+    return (
+        f'<figure role="img" aria-label="Autoencoder layers: {arrows}" style="margin:0 0 0.5em 0;display:grid;'
+        f"grid-template-columns:repeat({len(sizes)},minmax(0,1fr));grid-template-rows:auto 170px auto;gap:0.3em 0.2em;"
+        f'font-size:0.8rem">{"".join(cells)}{roles}</figure>'
+    )
 
 
 def smoothing_sentence(window: int) -> str:

@@ -9,8 +9,8 @@ from anomaly_core import CLASS_NAMES, Confusion, per_step_errors, reconstruct, v
 from anomaly_core.data import NORMAL_CLASS
 from ui.current_model import ActiveModel
 from ui.fast_chart import show_chart
-from ui.figures import FigureSpec, reconstruction_figure
 from ui.home.charts import smoothing_sentence, step_error_figure
+from ui.light_charts import reconstruction_chart, show_light_chart
 from ui.threshold_control import render_log_toggle, render_threshold_slider, slider_key
 
 BEAT_KINDS = ("Random", "Normal", "Abnormal", "By class")
@@ -22,7 +22,7 @@ NEW_BEAT_KEY = "home_new_beat"
 THRESHOLD_PREFIX = "home"
 THRESHOLD_KEY = slider_key(THRESHOLD_PREFIX, log=False)
 DETAILS_KEY = "home_error_details"
-FIGURE_KEY = "home_beat_figure"  # (model, beat index, figure): a threshold move redraws no beat and calls no model
+FIGURE_KEY = "home_beat_figure"  # (model, beat index, chart): a threshold move redraws no beat and calls no model
 
 
 def candidate_beats(classes: np.ndarray, kind: str, beat_class: int) -> np.ndarray:
@@ -109,18 +109,18 @@ def _beat_picker(model: ActiveModel) -> None:
     right.button("Pick another beat", key=NEW_BEAT_KEY, on_click=_repick, args=(classes,), width="stretch")
 
 
-def _beat_figure(model: ActiveModel, index: int) -> FigureSpec:
-    """Test beat `index` against its reconstruction in original units, built once per model and beat."""
+def _beat_chart(model: ActiveModel, index: int) -> str:
+    """Test beat `index` against its reconstruction in original units (a light chart), built once per model and beat."""
     cached = st.session_state.get(FIGURE_KEY)
     if cached is None or cached[0] is not model or cached[1] != index:
         scaled = model.split.x_test[index : index + 1]
-        figure = reconstruction_figure(
+        chart = reconstruction_chart(
             model.scaler.inverse(scaled)[0],
             model.scaler.inverse(reconstruct(model.model, scaled))[0],
             title=f"Test beat #{index} and its reconstruction",
             y_label="amplitude (original units)",
         )
-        cached = (model, index, figure)
+        cached = (model, index, chart)
         st.session_state[FIGURE_KEY] = cached
     return cached[2]
 
@@ -138,7 +138,7 @@ def _beat_view(model: ActiveModel, index: int, threshold: float) -> None:
     numbers.metric("Verdict", called)
     numbers.metric("True class", f"{beat_class} · {CLASS_NAMES[beat_class]}")
     (numbers.success if outcome(beat_class, called).startswith("Correct") else numbers.error)(outcome(beat_class, called))
-    show_chart(_beat_figure(model, index), key="home_beat_chart", width="stretch", target=chart)
+    show_light_chart(_beat_chart(model, index), target=chart)
     details = st.expander("Where does the error come from?", key=DETAILS_KEY, on_change="rerun")  # drawn only when open
     if details.open:
         with details:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from anomaly_core import Confusion, ThresholdSweep, reconstruct
 from anomaly_core.data import NORMAL_CLASS
 from ui.current_model import DEFAULT_MODEL_PATH, ActiveModel
 from ui.fast_chart import show_chart
-from ui.figures import error_histogram, reconstruction_figure
-from ui.home.charts import autoencoder_diagram, smoothing_sentence
+from ui.figures import error_histogram
+from ui.home.charts import autoencoder_picture, smoothing_sentence
+from ui.light_charts import reconstruction_chart, show_light_chart
 from ui.screen_fit import wrapping_columns
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 INTRO_TAB_KEY = "home_intro_tab"
 INTRO_TABS = ("1 · Autoencoder", "2 · Reconstruction error", "3 · Threshold", "4 · Precision and recall")
@@ -44,6 +49,8 @@ def typical_beat(scores: np.ndarray, mask: np.ndarray) -> int:
 
 def confusion_table(counts: Confusion) -> pd.DataFrame:
     """The 2 x 2 confusion counts with plain-language row and column names."""
+    import pandas as pd  # here: Home's first screen needs no pandas (~0.3 s of a cold start)
+
     return pd.DataFrame(
         {"called anomaly": [counts.tp, counts.fp], "called normal": [counts.fn, counts.tn]},
         index=["truly abnormal", "truly normal"],
@@ -53,7 +60,7 @@ def confusion_table(counts: Confusion) -> pd.DataFrame:
 def _autoencoder(model: ActiveModel) -> None:
     cfg = model.config
     sizes = [cfg.input_length, *cfg.encoder_hidden, cfg.latent_size, *cfg.decoder_sizes, cfg.input_length]
-    show_chart(autoencoder_diagram(sizes), key="home_autoencoder_diagram", width="stretch")
+    show_light_chart(autoencoder_picture(sizes))
     st.markdown(
         f"An **autoencoder** is a neural network trained to copy its input to its output through a narrow middle "
         f"layer, the **bottleneck**. Here a heartbeat of {cfg.input_length} numbers is squeezed into "
@@ -68,13 +75,13 @@ def _reconstruction(model: ActiveModel) -> None:
     for column, label, mask in ((columns[0], "normal", y_test == 0), (columns[1], "abnormal", y_test == 1)):
         index = typical_beat(scores, mask)
         scaled = model.split.x_test[index : index + 1]
-        figure = reconstruction_figure(
+        chart = reconstruction_chart(
             model.scaler.inverse(scaled)[0],
             model.scaler.inverse(reconstruct(model.model, scaled))[0],
             title=f"Typical {label} beat: error {scores[index]:.5f}",  # fits a projector's half column
             y_label="amplitude",
         )
-        show_chart(figure, key=f"home_typical_{label}", width="stretch", target=column)
+        show_light_chart(chart, target=column)
     ratio = np.median(scores[y_test == 1]) / np.median(scores[y_test == 0])
     st.markdown(
         "The **reconstruction error** is the average squared gap between a beat and its reconstruction (shaded)."
