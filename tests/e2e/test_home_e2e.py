@@ -43,3 +43,18 @@ def test_home_is_ready_interactive_and_starts_the_tour(page) -> None:
     expect(page.locator(".st-key-tour_bar").get_by_text("Tour 1/5")).to_be_visible()
     wait_for_app(page)
     assert_healthy(page)
+
+
+PLOTLY_REQUESTS_JS = """() => performance.getEntriesByType('resource')
+  .filter((entry) => /PlotlyChart\\.[\\w-]+\\.js$/.test(entry.name)).length"""
+
+
+def test_home_draws_no_plotly_chart_and_loads_the_library_for_the_next_page_once_idle(page) -> None:
+    open_page(page)
+    expect(page.get_by_text(re.compile(r"Test beat #\d+ and its reconstruction"))).to_be_visible()
+    assert page.locator(".js-plotly-plot").count() == 0  # the beat and the autoencoder are HTML and SVG
+    page.wait_for_function(f"() => ({PLOTLY_REQUESTS_JS})() === 1", timeout=20_000)  # loaded while the learner reads
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Evaluate").click()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=20_000)
+    assert page.evaluate(PLOTLY_REQUESTS_JS) == 1  # Streamlit's charts run on the module Home loaded
+    assert_healthy(page)

@@ -7,6 +7,7 @@ import streamlit as st
 from ui.current_model import default_model
 from ui.home.inference import render_inference
 from ui.home.intro import render_intro, render_ready_model
+from ui.light_charts import load_chart_library_when_idle
 from ui.ready_sweeps import render_ready_sweep_links
 from ui.sharing.lessons import render_lesson_links
 from ui.tour import render_tour_start, tour_step
@@ -24,3 +25,4 @@ def render_home_page() -> None:
     st.divider()
     render_lesson_links()
     render_ready_sweep_links("home")
+    load_chart_library_when_idle()  # for the next page's charts: this one draws none with plotly
