@@ -36,7 +36,7 @@ def test_ticks_are_round_evenly_spaced_and_cover_the_values(low: float, span: fl
     assert ticks[0] <= low + slack and ticks[-1] >= high - slack and 3 <= len(ticks) <= 7
     assert np.allclose(steps, steps[0], rtol=1e-6)
     mantissa = steps[0] / 10 ** math.floor(math.log10(steps[0]))
-    assert any(math.isclose(mantissa, m, rel_tol=1e-6) for m in (1, 2, 2.5, 5))
+    assert any(math.isclose(mantissa, m, rel_tol=1e-6) for m in (1, 2, 2.5, 5, 10))  # 10: 0.1 came out as 0.0999…
 
 
 def test_a_flat_series_still_gets_an_axis() -> None:
@@ -48,6 +48,7 @@ def test_tick_labels_have_the_decimals_their_spacing_needs() -> None:
     assert tick_text([-6.0, -4.0, 0.0, 2.0]) == ["-6", "-4", "0", "2"]
     assert tick_text([0.0, 0.25, 0.5]) == ["0.00", "0.25", "0.50"]
     assert tick_text([0.001, 0.002]) == ["0.001", "0.002"]
+    assert tick_text(nice_ticks(64.0, 64.25)) == ["64.0", "64.1", "64.2", "64.3"]  # spacing 0.0999999999999943
 
 
 def test_the_beat_is_drawn_where_its_values_are_with_the_error_shaded(ecg) -> None:

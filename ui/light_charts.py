@@ -1,20 +1,17 @@
 """Line charts drawn by the server as HTML and SVG: nothing for the browser to load first.
 
 Any plotly chart makes the browser fetch and run plotly's 4.7 MB bundle, ~0.9 s of a cold start on 2 cores, so the
-first page (Home) draws its beats this way and has the bundle loaded once it is idle. The look follows `ui.figures`
-(colours, title, axis titles, legend): the plot stretches to its column while its text keeps its size, and every
-time step names its values on hover.
+first page (Home) draws its beats this way (`ui.browser_prefetch` loads the bundle once it is idle). The look
+follows `ui.figures` (colours, title, axis titles, legend): the plot stretches to its column while its text keeps
+its size, and every time step names its values on hover.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -54,12 +51,12 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     power = 10.0 ** math.floor(math.log10(rough))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough)
     first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
-    return [float(f"{k * step:.12g}") for k in range(first, last + 1)]
+    return [float(f"{k * step:.15g}") for k in range(first, last + 1)]  # 0.30000000000000004 → 0.3
 
 
 def tick_text(ticks: Sequence[float]) -> list[str]:
     """The ticks written with as many decimals as their spacing needs (0.25 → 2, 20 → 0)."""
-    step = abs(ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
+    step = float(f"{abs(ticks[1] - ticks[0]):.12g}") if len(ticks) > 1 else 1.0  # 64.1 - 64.0 is 0.0999999999999943
     decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if f"{step:.12g}".rstrip("0").endswith("25") else 0)
     return [f"{tick:.{decimals}f}" for tick in ticks]
 
@@ -161,29 +158,3 @@ def show_light_chart(html: str, *, target: DeltaGenerator | None = None) -> None
     """Show HTML from this module (built here from numbers and escaped text) in the page or in `target`."""
     (target or st).markdown(html, unsafe_allow_html=True)
 
-
-@functools.cache
-def _plotly_bundle_name() -> str | None:
-    """The file name of Streamlit's plotly chunk (hashed per release), or None if this Streamlit has no single one."""
-    found = [path.name for path in (Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js")]
-    return found[0] if len(found) == 1 and re.fullmatch(r"[\w.-]+", found[0]) else None
-
-
-def load_chart_library_when_idle() -> None:
-    """Once the page has been idle a second, the browser loads plotly's bundle (~0.7 s of its time on 2 cores).
-
-    The first page draws no plotly chart, so without this the first page with one would wait for the bundle. It is
-    the same module Streamlit imports for its charts (same URL, next to Streamlit's own entry script), so it runs once.
-    """
-    name = _plotly_bundle_name()
-    if name is None:
-        return
-    script = f"""<script>(() => {{
-      if (window.__anomalyLabCharts) return;
-      window.__anomalyLabCharts = true;
-      const entry = document.querySelector('script[type="module"][src*="static/js/index."]');
-      if (!entry) return;
-      const load = () => import(new URL("./{name}", entry.src).href).catch(() => {{}});
-      setTimeout(() => (window.requestIdleCallback || setTimeout)(load, {{timeout: 4000}}), 1000);
-    }})();</script>"""
-    st.html(script, unsafe_allow_javascript=True)

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from harness.browser import wait_for_app
 from tests.e2e.conftest import assert_healthy, click_settled, open_page, screenshot
+from ui.browser_prefetch import ELEMENT_CODE
 
 pytestmark = pytest.mark.e2e
 
@@ -45,16 +46,18 @@ def test_home_is_ready_interactive_and_starts_the_tour(page) -> None:
     assert_healthy(page)
 
 
-PLOTLY_REQUESTS_JS = """() => performance.getEntriesByType('resource')
-  .filter((entry) => /PlotlyChart\\.[\\w-]+\\.js$/.test(entry.name)).length"""
+REQUESTS_JS = """(name) => performance.getEntriesByType('resource')
+  .filter((entry) => entry.name.includes(`/static/js/${name}.`)).length"""
 
 
-def test_home_draws_no_plotly_chart_and_loads_the_library_for_the_next_page_once_idle(page) -> None:
+def test_home_draws_no_plotly_chart_and_loads_the_other_pages_code_once_idle(page) -> None:
     open_page(page)
     expect(page.get_by_text(re.compile(r"Test beat #\d+ and its reconstruction"))).to_be_visible()
     assert page.locator(".js-plotly-plot").count() == 0  # the beat and the autoencoder are HTML and SVG
-    page.wait_for_function(f"() => ({PLOTLY_REQUESTS_JS})() === 1", timeout=20_000)  # loaded while the learner reads
+    for element in ELEMENT_CODE:  # loaded while the learner reads Home
+        page.wait_for_function(f"() => ({REQUESTS_JS})({element!r}) === 1", timeout=20_000)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Evaluate").click()
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=20_000)
-    assert page.evaluate(PLOTLY_REQUESTS_JS) == 1  # Streamlit's charts run on the module Home loaded
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=20_000)
+    assert [page.evaluate(REQUESTS_JS, element) for element in ELEMENT_CODE] == [1, 1]  # Evaluate ran on the same modules
     assert_healthy(page)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.browser_prefetch import load_other_pages_code_when_idle
 from ui.current_model import default_model
 from ui.home.inference import render_inference
 from ui.home.intro import render_intro, render_ready_model
-from ui.light_charts import load_chart_library_when_idle
 from ui.ready_sweeps import render_ready_sweep_links
 from ui.sharing.lessons import render_lesson_links
 from ui.tour import render_tour_start, tour_step
@@ -25,4 +25,4 @@ def render_home_page() -> None:
     st.divider()
     render_lesson_links()
     render_ready_sweep_links("home")
-    load_chart_library_when_idle()  # for the next page's charts: this one draws none with plotly
+    load_other_pages_code_when_idle()  # plotly's and the dataframe's code, which this page does not use
