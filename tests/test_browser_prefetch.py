@@ -1,4 +1,4 @@
-"""Home has the browser load the code of the other pages' elements (plotly, dataframes) once it is idle."""
+"""Home has the browser load the code of the other pages' elements (plotly, dataframes, …) once it is idle."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
 """The code the other pages' elements need, loaded by the browser while the first page sits idle.
 
 Streamlit's frontend loads the code of an element kind the first time a page shows one: plotly's chart is 4.7 MB
-(~0.7 s of the browser's time on 2 cores), the dataframe 0.5 MB and its Arrow helpers. Home shows neither, so the
-first page that does would wait for it. Home asks the browser to import them once it has been idle for a second,
-one at a time: the very modules (same URLs, beside Streamlit's entry script) Streamlit imports later, so each runs
-once. A Streamlit without a file of that name (another release) simply skips it.
+(~0.7 s of the browser's time on 2 cores), the dataframe 0.5 MB, the code box's syntax highlighter 1.6 MB (Train's
+link box has one, even closed). Home shows none of them, so the first page that does would wait for it. Home asks
+the browser to import them once it has been idle for a second, one at a time: the very modules (same URLs, beside
+Streamlit's entry script) Streamlit imports later, so each runs once. A Streamlit without a file of that name
+(another release) simply skips it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import streamlit as st
 
-ELEMENT_CODE = ("PlotlyChart", "DataFrame")  # what Data, Train, Evaluate, Draw and Compare show and Home does not
+ELEMENT_CODE = ("PlotlyChart", "DataFrame", "StreamlitSyntaxHighlighter", "NumberInput")  # the other pages use, Home does not
 STATIC_JS = Path(st.__file__).parent / "static" / "static" / "js"
 IDLE_DELAY_MS = 1000
 
