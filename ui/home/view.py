@@ -25,4 +25,4 @@ def render_home_page() -> None:
     st.divider()
     render_lesson_links()
     render_ready_sweep_links("home")
-    load_other_pages_code_when_idle()  # plotly's and the dataframe's code, which this page does not use
+    load_other_pages_code_when_idle()  # the code of elements the other pages use and this one does not
